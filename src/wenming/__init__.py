@@ -1,0 +1,123 @@
+"""wenming: typed models and queries for New Era Civilization Practice networks.
+
+The county Centre → town Institute → village Station → practice Point network,
+laid over the administrative divisions, in typed immutable records; a
+:class:`Network` container with indexes; validation that reports every problem at
+once; and a stable JSON file format.
+
+Examples
+--------
+>>> import wenming
+>>> from wenming.datasets import ziyang
+>>> net = ziyang()
+>>> net.counts()[wenming.SiteKind.INSTITUTE]
+17
+>>> wenming.coverage(net).towns.full
+True
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from wenming.coverage import Coverage, LevelCoverage, coverage
+from wenming.divisions import (
+    Coordinates,
+    Division,
+    DivisionCode,
+    DivisionLevel,
+    DivisionTable,
+    TownshipType,
+    UrbanRuralClass,
+    VillageType,
+)
+from wenming.errors import (
+    DivisionCodeError,
+    DuplicateIdError,
+    FormatError,
+    HierarchyError,
+    InvariantError,
+    Issue,
+    IssueError,
+    NetworkInvalidError,
+    Severity,
+    UnknownIdError,
+    VersionError,
+    WenmingError,
+    raise_for_issues,
+)
+from wenming.ids import PostId, SiteId, VenueId
+from wenming.network import Network, NetworkRecords, Record
+from wenming.serialization import dump, dumps, load, load_records, loads, loads_records
+from wenming.sites import (
+    Centre,
+    Have,
+    HostKind,
+    Institute,
+    Point,
+    Site,
+    SiteKind,
+    Station,
+    Venue,
+    VenueKind,
+)
+from wenming.validation import ValidationContext, check, register_rule, validate
+
+try:
+    __version__ = version("wenming")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Centre",
+    "Coordinates",
+    "Coverage",
+    "Division",
+    "DivisionCode",
+    "DivisionCodeError",
+    "DivisionLevel",
+    "DivisionTable",
+    "DuplicateIdError",
+    "FormatError",
+    "Have",
+    "HierarchyError",
+    "HostKind",
+    "Institute",
+    "InvariantError",
+    "Issue",
+    "IssueError",
+    "LevelCoverage",
+    "Network",
+    "NetworkInvalidError",
+    "NetworkRecords",
+    "Point",
+    "PostId",
+    "Record",
+    "Severity",
+    "Site",
+    "SiteId",
+    "SiteKind",
+    "Station",
+    "TownshipType",
+    "UnknownIdError",
+    "UrbanRuralClass",
+    "ValidationContext",
+    "Venue",
+    "VenueId",
+    "VenueKind",
+    "VersionError",
+    "VillageType",
+    "WenmingError",
+    "__version__",
+    "check",
+    "coverage",
+    "dump",
+    "dumps",
+    "load",
+    "load_records",
+    "loads",
+    "loads_records",
+    "raise_for_issues",
+    "register_rule",
+    "validate",
+]

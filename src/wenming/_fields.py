@@ -1,0 +1,98 @@
+"""Shared attrs validators and converters for the model's records (private).
+
+Every one of them raises :class:`~wenming.errors.InvariantError` naming the field,
+so a bad value never surfaces as a bare ``TypeError``/``ValueError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import attrs
+
+from wenming.errors import InvariantError
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+
+def _type_error(name: str, expected: str, value: object) -> InvariantError:
+    return InvariantError(
+        f"{name} must be {expected}, not {type(value).__name__}", field=name, value=value
+    )
+
+
+def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an id: a non-empty string without surrounding spaces."""
+    if not isinstance(value, str):
+        raise _type_error(attribute.name, "a string", value)
+    if not value or value != value.strip():
+        raise InvariantError(
+            f"{attribute.name} {value!r} must be non-empty, without surrounding spaces",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def optional_identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional id."""
+    if value is not None:
+        identifier(instance, attribute, value)
+
+
+def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a required piece of text: a string that is not blank."""
+    if not isinstance(value, str):
+        raise _type_error(attribute.name, "a string", value)
+    if not value.strip():
+        raise InvariantError(f"{attribute.name} must not be blank", field=attribute.name)
+
+
+def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate optional text: ``None`` or a string that is not blank."""
+    if value is not None:
+        text(instance, attribute, value)
+
+
+def optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional calendar date (a ``datetime`` is refused: dates only)."""
+    if value is not None and type(value) is not dt.date:
+        raise _type_error(attribute.name, "a date", value)
+
+
+def to_enum(cls: type[E], name: str, value: object) -> E:
+    """Return ``value`` as a member of ``cls``, or say which values are allowed."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise InvariantError(
+            f"{name} {value!r} is not one of: {allowed}", field=name, value=value
+        ) from None
+
+
+def to_frozenset(item: Callable[[Any], T], name: str, value: object) -> frozenset[T]:
+    """Return any iterable (not a string) as a frozenset of ``item(x)``."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise _type_error(name, "a collection", value)
+    return frozenset(item(v) for v in value)
+
+
+def to_real(name: str, value: object, *, low: float, high: float, low_open: bool = False) -> float:
+    """Return ``value`` as a ``float``, refusing non-numbers and values out of range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _type_error(name, "a number", value)
+    number = float(value)
+    below = number <= low if low_open else number < low
+    if not math.isfinite(number) or below or number > high:
+        opening = "(" if low_open else "["
+        raise InvariantError(
+            f"{name} {value} is outside {opening}{low:g}, {high:g}]", field=name, value=value
+        )
+    return number

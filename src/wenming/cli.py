@@ -1,0 +1,187 @@
+"""The ``wenming`` command line.
+
+``wenming summary [FILE]``
+    Site counts per level and the coverage of counties, towns and villages.
+    Without FILE it reads the embedded Ziyang County network.
+``wenming validate FILE``
+    Every problem in a network file, one per line.
+
+Exit status: 0 when all is well; 1 when ``validate`` finds an error in the
+document; 2 for a usage error or a file that cannot be read at all (missing,
+not UTF-8, a newer format version), with a one-line message on stderr and never
+a traceback. ``--json`` gives machine-readable output on stdout.
+
+Nothing imports this module; it is a face over the library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from wenming import __version__
+from wenming.coverage import coverage
+from wenming.datasets import ZIYANG_FILE, ziyang
+from wenming.errors import FormatError, Issue, Severity, VersionError, WenmingError
+from wenming.network import Network
+from wenming.serialization import loads, loads_records
+from wenming.sites import SiteKind
+from wenming.validation import validate
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="wenming",
+        description="Inspect New Era Civilization Practice (新时代文明实践) networks.",
+    )
+    parser.add_argument("--version", action="version", version=f"wenming {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    summary = commands.add_parser(
+        "summary",
+        help="site counts per level and coverage of towns and villages",
+        description="Print site counts per level and the coverage of counties, towns "
+        "and villages. Without FILE, the embedded Ziyang County network.",
+    )
+    summary.add_argument("file", nargs="?", type=Path, metavar="FILE", help="a network file")
+    summary.add_argument("--as-of", type=_date, metavar="DATE", help="count sites as of DATE")
+    summary.add_argument("--json", action="store_true", help="print JSON")
+
+    check = commands.add_parser(
+        "validate",
+        help="list every problem in a network file",
+        description="List every problem in a network file; exit 1 if any is an error.",
+    )
+    check.add_argument("file", type=Path, metavar="FILE", help="a network file")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _summary(args: argparse.Namespace) -> int:
+    if args.file is None:
+        network: Network = ziyang()
+        source = f"embedded dataset {ZIYANG_FILE}"
+    else:
+        network = loads(_read(args.file), source=str(args.file))
+        source = str(args.file)
+    counts = network.counts(as_of=args.as_of)
+    cov = coverage(network, as_of=args.as_of)
+    if args.json:
+        data: dict[str, Any] = {
+            "source": source,
+            "name": network.name,
+            "as_of": None if args.as_of is None else args.as_of.isoformat(),
+            "sites": {kind.value: n for kind, n in counts.items()},
+            "coverage": cov.to_dict(),
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    title = network.name or "(unnamed network)"
+    when = "" if args.as_of is None else f", as of {args.as_of.isoformat()}"
+    print(f"{title} — {source}{when}")
+    print()
+    print(f"{'site':<10} {'count':>7}")
+    for kind in SiteKind:
+        print(f"{kind.label:<10} {counts[kind]:>7}")
+    print()
+    print(cov)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    source = str(args.file)
+    data = _read(args.file)
+    try:
+        records = loads_records(data, source=source)
+    except VersionError:
+        raise
+    except FormatError as exc:
+        issues: tuple[Issue, ...] = tuple(
+            Issue(code="format", severity=Severity.ERROR, message=msg, path="")
+            for msg in exc.errors
+        )
+    else:
+        issues = validate(records)
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "source": source,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "issues": [i.to_dict() for i in issues],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for issue in issues:
+            print(f"{issue.severity.value:<8} {issue.code:<26} {issue}")
+        print(f"{source}: {errors} error(s), {warnings} warning(s)")
+    return EXIT_INVALID if errors else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Examples
+    --------
+    >>> main(["summary", "--json"])  # doctest: +ELLIPSIS
+    {
+      "source": "embedded dataset ziyang.json",
+      ...
+    0
+    """
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "summary":
+            return _summary(args)
+        return _validate(args)
+    except _UsageError as exc:
+        print(f"wenming: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except WenmingError as exc:
+        message = " ".join(str(exc).split())
+        print(f"wenming: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("wenming: interrupted", file=sys.stderr)
+        return 130

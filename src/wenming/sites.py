@@ -1,0 +1,379 @@
+"""Practice sites (阵地): the Centre, Institute, Station and Point, and shared venues.
+
+=========  ============================  ===================  ==============================
+level      zh                            sits on division     parent
+=========  ============================  ===================  ==============================
+Centre     新时代文明实践中心             county               —
+Institute  新时代文明实践所               town/township/street a Centre
+Station    新时代文明实践站               village/community    an Institute
+Point      新时代文明实践点               any level            a Centre, Institute or Station
+=========  ============================  ===================  ==============================
+
+Each kind is its own frozen class; :data:`Site` is their union. The hierarchy
+rules live here once, as small functions that return a message or ``None``;
+:class:`wenming.Network` raises them and :func:`wenming.validate` collects them.
+
+Examples
+--------
+>>> centre = Centre(id="zy", name="紫阳县新时代文明实践中心", division="610924")
+>>> inst = Institute(
+...     id="zy-101", name="蒿坪镇新时代文明实践所", division="610924101", parent="zy"
+... )
+>>> inst.kind.value, inst.division.short, inst.parent
+('institute', '610924101', 'zy')
+>>> print(parent_kind_problem(inst, centre))
+None
+>>> station = Station(id="s", name="双星社区实践站", division="610924101001", parent="zy")
+>>> print(parent_kind_problem(station, centre))
+the parent of Station 's' must be an Institute; 'zy' is a Centre
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from typing import ClassVar, TypeAlias
+
+import attrs
+
+from wenming._fields import (
+    identifier,
+    optional_date,
+    optional_identifier,
+    optional_text,
+    text,
+    to_enum,
+    to_frozenset,
+    to_real,
+)
+from wenming.divisions import DivisionCode, DivisionLevel
+from wenming.ids import PostId, SiteId, VenueId
+
+__all__ = [
+    "ALLOWED_PARENTS",
+    "SITE_CLASSES",
+    "SITE_DIVISION_LEVELS",
+    "Centre",
+    "Have",
+    "HostKind",
+    "Institute",
+    "Point",
+    "Site",
+    "SiteKind",
+    "Station",
+    "Venue",
+    "VenueKind",
+    "division_level_problem",
+    "parent_kind_problem",
+    "placement_problem",
+]
+
+
+class SiteKind(enum.StrEnum):
+    """The four levels of practice site; the value is the ``kind`` tag in files."""
+
+    CENTRE = "centre"
+    INSTITUTE = "institute"
+    STATION = "station"
+    POINT = "point"
+
+    @property
+    def label(self) -> str:
+        """The capitalised English name used in messages (``"Institute"``)."""
+        return self.value.capitalize()
+
+
+class HostKind(enum.StrEnum):
+    """Where a practice Point is hosted."""
+
+    SCHOOL = "school"
+    ENTERPRISE = "enterprise"
+    SCENIC_SPOT = "scenic_spot"
+    HOSPITAL = "hospital"
+    SQUARE = "square"
+    HOUSEHOLD = "household"
+    OTHER = "other"
+
+
+class VenueKind(enum.StrEnum):
+    """Kinds of shared venue (场所共用)."""
+
+    CULTURE_STATION = "culture_station"  # 文化站
+    ACTIVITY_ROOM = "activity_room"  # 文化活动室
+    READING_ROOM = "reading_room"  # 图书阅览室
+    CULTURE_SQUARE = "culture_square"  # 文化活动广场
+    WOMEN_CHILDREN_ROOM = "women_children_room"  # 妇女儿童活动室
+    MORAL_LECTURE_HALL = "moral_lecture_hall"  # 道德讲堂
+    OUTDOOR_LED_SCREEN = "outdoor_led_screen"  # 户外LED屏
+    OTHER = "other"
+
+
+class Have(enum.StrEnum):
+    """One of the "six haves" (六有) a site is held to."""
+
+    PLACE = "place"  # 有场所
+    ORGANISATION = "organisation"  # 有队伍 / 组织
+    PROJECTS = "projects"  # 有项目
+    FACILITIES = "facilities"  # 有设施
+    RULES = "rules"  # 有制度
+    SIGNAGE = "signage"  # 有标识
+
+
+def _division(value: str | int) -> DivisionCode:
+    return DivisionCode.parse(value)
+
+
+def _have(value: object) -> Have:
+    return to_enum(Have, "six_haves", value)
+
+
+def _haves(value: Iterable[str] | None) -> frozenset[Have] | None:
+    if value is None:
+        return None
+    return to_frozenset(_have, "six_haves", value)
+
+
+def _host(value: object) -> HostKind:
+    return to_enum(HostKind, "host", value)
+
+
+def _venue_kind(value: object) -> VenueKind:
+    return to_enum(VenueKind, "kind", value)
+
+
+def _floor_area(value: object) -> float | None:
+    if value is None:
+        return None
+    return to_real("floor_area", value, low=0, high=1e7, low_open=True)
+
+
+def _site_ids(value: Iterable[str]) -> frozenset[SiteId]:
+    return to_frozenset(SiteId, "sites", value)
+
+
+@attrs.frozen(kw_only=True)
+class _SiteFields:
+    id: SiteId = attrs.field(validator=identifier)
+    name: str = attrs.field(validator=text)
+    division: DivisionCode = attrs.field(converter=_division)
+    established: dt.date | None = attrs.field(default=None, validator=optional_date)
+    head: PostId | None = attrs.field(default=None, validator=optional_identifier)
+    six_haves: frozenset[Have] | None = attrs.field(default=None, converter=_haves)
+
+    def exists_on(self, day: dt.date | None) -> bool:
+        """True if the site exists on ``day`` (``None`` means "ignore dates").
+
+        A site with no ``established`` date is taken to have always existed.
+        """
+        return day is None or self.established is None or self.established <= day
+
+    @property
+    def missing_haves(self) -> frozenset[Have] | None:
+        """The "six haves" the site lacks, or ``None`` if it was never assessed."""
+        if self.six_haves is None:
+            return None
+        return frozenset(Have) - self.six_haves
+
+
+@attrs.frozen(kw_only=True)
+class Centre(_SiteFields):
+    """A county's New Era Civilization Practice Centre (实践中心); it has no parent.
+
+    Parameters
+    ----------
+    id : SiteId
+        Unique among sites.
+    name : str
+        The site's name.
+    division : DivisionCode
+        The county the Centre serves.
+    established : datetime.date, optional
+        When the site opened; queries with ``as_of`` before it do not see it.
+    head : PostId, optional
+        The post whose holder heads the site (the county party secretary).
+    six_haves : frozenset of Have, optional
+        The "six haves" the site meets; ``None`` if not assessed.
+
+    Examples
+    --------
+    >>> Centre(id="zy", name="紫阳县新时代文明实践中心", division="610924").parent is None
+    True
+    >>> Centre(id="zy", name=" ", division="610924")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.InvariantError: name must not be blank
+    """
+
+    kind: ClassVar[SiteKind] = SiteKind.CENTRE
+    parent: ClassVar[None] = None
+
+
+@attrs.frozen(kw_only=True)
+class Institute(_SiteFields):
+    """A town's practice Institute (实践所); its parent is the county's Centre.
+
+    Takes the fields of :class:`Centre` plus ``parent``, the id of the Centre.
+    """
+
+    kind: ClassVar[SiteKind] = SiteKind.INSTITUTE
+    parent: SiteId = attrs.field(validator=identifier)
+
+
+@attrs.frozen(kw_only=True)
+class Station(_SiteFields):
+    """A village's or community's practice Station (实践站); its parent is an Institute.
+
+    Takes the fields of :class:`Centre` plus ``parent``, the id of the Institute.
+    """
+
+    kind: ClassVar[SiteKind] = SiteKind.STATION
+    parent: SiteId = attrs.field(validator=identifier)
+
+
+@attrs.frozen(kw_only=True)
+class Point(_SiteFields):
+    """A practice Point (实践点): extra reach at a school, firm, square, household….
+
+    Takes the fields of :class:`Centre` plus ``parent`` (a Station, Institute or
+    Centre) and ``host``, the kind of place that hosts it.
+
+    Examples
+    --------
+    >>> Point(id="p", name="红椿镇中心小学实践点", division="610924110", parent="i",
+    ...       host="school").host
+    <HostKind.SCHOOL: 'school'>
+    """
+
+    kind: ClassVar[SiteKind] = SiteKind.POINT
+    parent: SiteId = attrs.field(validator=identifier)
+    host: HostKind = attrs.field(default=HostKind.OTHER, converter=_host)
+
+
+Site: TypeAlias = Centre | Institute | Station | Point
+"""Any practice site."""
+
+SITE_CLASSES: Mapping[SiteKind, type[Site]] = {
+    SiteKind.CENTRE: Centre,
+    SiteKind.INSTITUTE: Institute,
+    SiteKind.STATION: Station,
+    SiteKind.POINT: Point,
+}
+"""The class for each kind, in hierarchy order."""
+
+ALLOWED_PARENTS: Mapping[SiteKind, frozenset[SiteKind]] = {
+    SiteKind.CENTRE: frozenset(),
+    SiteKind.INSTITUTE: frozenset({SiteKind.CENTRE}),
+    SiteKind.STATION: frozenset({SiteKind.INSTITUTE}),
+    SiteKind.POINT: frozenset({SiteKind.CENTRE, SiteKind.INSTITUTE, SiteKind.STATION}),
+}
+"""Which kinds of site each kind may hang off."""
+
+SITE_DIVISION_LEVELS: Mapping[SiteKind, frozenset[DivisionLevel]] = {
+    SiteKind.CENTRE: frozenset({DivisionLevel.COUNTY}),
+    SiteKind.INSTITUTE: frozenset({DivisionLevel.TOWN}),
+    SiteKind.STATION: frozenset({DivisionLevel.VILLAGE}),
+    SiteKind.POINT: frozenset({DivisionLevel.COUNTY, DivisionLevel.TOWN, DivisionLevel.VILLAGE}),
+}
+"""Which division levels each kind of site may sit on."""
+
+_LEVEL_WORDS = {
+    DivisionLevel.PROVINCE: "a province",
+    DivisionLevel.PREFECTURE: "a prefecture",
+    DivisionLevel.COUNTY: "a county",
+    DivisionLevel.TOWN: "a town/township/street",
+    DivisionLevel.VILLAGE: "a village/community",
+}
+
+
+def _article(kind: SiteKind) -> str:
+    return f"an {kind.label}" if kind.label[0] in "AEIOU" else f"a {kind.label}"
+
+
+def division_level_problem(site: Site, level: DivisionLevel) -> str | None:
+    """Say what is wrong if ``site`` may not sit on a division of ``level``.
+
+    Examples
+    --------
+    >>> s = Station(id="s", name="站", division="610924", parent="i")
+    >>> division_level_problem(s, DivisionLevel.COUNTY)
+    "Station 's' must sit on a village/community division; 610924 is a county"
+    """
+    allowed = SITE_DIVISION_LEVELS[site.kind]
+    if level in allowed:
+        return None
+    words = " or ".join(_LEVEL_WORDS[lv].split(" ", 1)[1] for lv in sorted(allowed))
+    return (
+        f"{site.kind.label} '{site.id}' must sit on a {words} division; "
+        f"{site.division.short} is {_LEVEL_WORDS[level]}"
+    )
+
+
+def parent_kind_problem(site: Site, parent: Site) -> str | None:
+    """Say what is wrong if ``parent``'s kind may not be the parent of ``site``."""
+    allowed = ALLOWED_PARENTS[site.kind]
+    if parent.kind in allowed:
+        return None
+    if not allowed:
+        return f"{_article(site.kind)} has no parent"
+    words = " or ".join(_article(k) for k in sorted(allowed, key=list(SiteKind).index))
+    return (
+        f"the parent of {site.kind.label} '{site.id}' must be {words}; "
+        f"'{parent.id}' is {_article(parent.kind)}"
+    )
+
+
+def placement_problem(site: Site, parent: Site) -> str | None:
+    """Say what is wrong if ``site``'s division lies outside ``parent``'s division.
+
+    Examples
+    --------
+    >>> i = Institute(id="i", name="所", division="610924101", parent="c")
+    >>> s = Station(id="s", name="站", division="610924102201", parent="i")
+    >>> placement_problem(s, i)
+    "Station 's' sits on 610924102201, outside its parent Institute 'i' (610924101)"
+    """
+    if parent.division.contains(site.division):
+        return None
+    return (
+        f"{site.kind.label} '{site.id}' sits on {site.division.short}, outside its parent "
+        f"{parent.kind.label} '{parent.id}' ({parent.division.short})"
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Venue:
+    """A place that one or more sites use (场所共用).
+
+    Parameters
+    ----------
+    id : VenueId
+        Unique among venues.
+    kind : VenueKind
+        What the venue is (a culture station, a reading room, …).
+    name : str, optional
+        Its name, if it has one of its own.
+    floor_area : float, optional
+        Floor area in square metres.
+    owner : str, optional
+        Who owns or runs the venue (``"县融媒体中心"``).
+    sites : frozenset of SiteId
+        The sites that share it. The venue is the one record of this link;
+        :meth:`wenming.Network.venues_of` gives a site's venues.
+
+    Examples
+    --------
+    >>> v = Venue(id="v1", kind="other", floor_area=240, owner="县融媒体中心", sites={"zy"})
+    >>> v.kind, sorted(v.sites)
+    (<VenueKind.OTHER: 'other'>, ['zy'])
+    """
+
+    id: VenueId = attrs.field(validator=identifier)
+    kind: VenueKind = attrs.field(converter=_venue_kind)
+    name: str | None = attrs.field(default=None, validator=optional_text)
+    floor_area: float | None = attrs.field(
+        default=None,
+        converter=_floor_area,
+    )
+    owner: str | None = attrs.field(default=None, validator=optional_text)
+    sites: frozenset[SiteId] = attrs.field(factory=frozenset, converter=_site_ids)
