@@ -1,0 +1,242 @@
+"""Seeded generators of synthetic practice networks, from one county to the nation.
+
+Every generated network is valid (``validate()`` finds nothing), and the same
+arguments always give the same network. Division codes either come from a real
+:class:`~wenming.DivisionTable` (province to township; villages are always
+synthetic) or are made up, with made-up names. Every generated network says in
+its description that its names are synthetic.
+
+Examples
+--------
+>>> from wenming import SiteKind, validate
+>>> net = synthetic_network(seed=1, counties=2)
+>>> net.counts()[SiteKind.CENTRE]
+2
+>>> validate(net)
+()
+>>> synthetic_network(seed=1, counties=2) == net
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from wenming.divisions import (
+    Division,
+    DivisionLevel,
+    DivisionTable,
+    TownshipType,
+    UrbanRuralClass,
+)
+from wenming.ids import PostId, SiteId
+from wenming.network import Network, NetworkRecords
+from wenming.sites import (
+    Centre,
+    Have,
+    HostKind,
+    Institute,
+    Point,
+    Site,
+    Station,
+)
+
+__all__ = ["synthetic_network", "synthetic_records"]
+
+_HOSTS = tuple(HostKind)
+_HAVES = tuple(Have)
+_START = dt.date(2018, 7, 1)  # the first pilot counties
+
+
+def _synthetic_divisions(rng: random.Random, counties: int) -> list[Division]:
+    out = [Division(code="99", name="合成省"), Division(code="9901", name="合成市")]
+    towns = (10, 20)
+    for c in range(1, counties + 1):
+        county = f"99{1 + (c - 1) // 99:02d}{1 + (c - 1) % 99:02d}"
+        if (c - 1) % 99 == 0 and c > 1:
+            out.append(Division(code=county[:4], name=f"合成市{county[2:4]}"))
+        out.append(Division(code=county, name=f"合成县{c}"))
+        for t in range(rng.randint(*towns)):
+            out.append(Division(code=f"{county}{100 + t:03d}", name=f"合成县{c}镇{t + 1}"))
+    return out
+
+
+def _table_divisions(table: DivisionTable, counties: int | None) -> list[Division]:
+    county_codes = sorted(d.code for d in table.values() if d.level is DivisionLevel.COUNTY)
+    if counties is not None:
+        county_codes = county_codes[:counties]
+    keep = {c.county for c in county_codes}
+    out = []
+    for d in sorted(table.values(), key=lambda d: d.code):
+        if d.level >= DivisionLevel.COUNTY:
+            if d.code.county in keep:
+                out.append(d)
+        elif any(k.startswith(d.code.short) for k in keep):
+            out.append(d)
+    return out
+
+
+def synthetic_records(
+    *,
+    seed: int = 0,
+    counties: int | None = 1,
+    table: DivisionTable | None = None,
+    villages_per_town: tuple[int, int] = (8, 16),
+    points_per_station: float = 0.5,
+    community_share: float = 0.2,
+) -> NetworkRecords:
+    """Generate the records of a synthetic network (see :func:`synthetic_network`)."""
+    rng = random.Random(seed)
+    if table is None:
+        divisions = _synthetic_divisions(rng, 1 if counties is None else counties)
+    else:
+        divisions = _table_divisions(table, counties)
+    sites: list[Site] = []
+    villages: list[Division] = []
+    centre_of: dict[str, Centre] = {}
+
+    def established(parent: Site) -> dt.date | None:
+        # Children open after their parents, so generated networks carry no warnings.
+        if rng.random() < 0.1:
+            return None
+        return (parent.established or _START) + dt.timedelta(days=rng.randint(0, 700))
+
+    def haves() -> frozenset[Have] | None:
+        if rng.random() < 0.3:
+            return None
+        return frozenset(h for h in _HAVES if rng.random() < 0.85)
+
+    for d in divisions:
+        code = d.code
+        if d.level is DivisionLevel.COUNTY:
+            centre = Centre(
+                id=SiteId(f"C{code.short}"),
+                name=f"{d.name}新时代文明实践中心",
+                division=code,
+                established=_START + dt.timedelta(days=rng.randint(0, 400)),
+                head=PostId(f"secretary-{code.short}"),
+                six_haves=haves(),
+            )
+            centre_of[code.county] = centre
+            sites.append(centre)
+        elif d.level is DivisionLevel.TOWN:
+            if code.township_type is TownshipType.STATISTICAL:
+                continue
+            parent = centre_of.get(code.county) or centre_of.get(code[:4] + "00")
+            if parent is None:
+                continue
+            institute = Institute(
+                id=SiteId(f"I{code.short}"),
+                name=f"{d.name}新时代文明实践所",
+                division=code,
+                parent=parent.id,
+                established=established(parent),
+                head=PostId(f"secretary-{code.short}"),
+                six_haves=haves(),
+            )
+            sites.append(institute)
+            communities = 0
+            plain = 0
+            for _ in range(rng.randint(*villages_per_town)):
+                if rng.random() < community_share:
+                    communities += 1
+                    number = communities
+                    vname, urban = f"{d.name}合成{communities}社区", UrbanRuralClass.TOWN_CENTRE
+                else:
+                    plain += 1
+                    number = 200 + plain
+                    vname, urban = f"{d.name}合成{plain}村", UrbanRuralClass.VILLAGE
+                village = Division(
+                    code=f"{code.short}{number:03d}",
+                    name=vname,
+                    urban_rural=urban,
+                    population=rng.randint(300, 5000),
+                )
+                villages.append(village)
+                station = Station(
+                    id=SiteId(f"S{village.code}"),
+                    name=f"{vname}新时代文明实践站",
+                    division=village.code,
+                    parent=institute.id,
+                    established=established(institute),
+                    head=PostId(f"secretary-{village.code}"),
+                    six_haves=haves(),
+                )
+                sites.append(station)
+                points = int(points_per_station) + (
+                    rng.random() < points_per_station - int(points_per_station)
+                )
+                for p in range(points):
+                    host = rng.choice(_HOSTS)
+                    sites.append(
+                        Point(
+                            id=SiteId(f"P{village.code}-{p + 1}"),
+                            name=f"{vname}实践点{p + 1}",
+                            division=village.code,
+                            parent=station.id,
+                            host=host,
+                            established=established(station),
+                        )
+                    )
+    return NetworkRecords(
+        name=f"synthetic network (seed {seed})",
+        description=(
+            "Generated by wenming.testing.factories: village, site and place names are "
+            "synthetic"
+            + (
+                ""
+                if table is None
+                else f"; divisions to township level from the {table.edition} tables"
+            )
+            + "."
+        ),
+        divisions=(*divisions, *villages),
+        sites=tuple(sites),
+    )
+
+
+def synthetic_network(
+    *,
+    seed: int = 0,
+    counties: int | None = 1,
+    table: DivisionTable | None = None,
+    villages_per_town: tuple[int, int] = (8, 16),
+    points_per_station: float = 0.5,
+    community_share: float = 0.2,
+) -> Network:
+    """Generate a valid synthetic network.
+
+    Parameters
+    ----------
+    seed : int
+        The same seed gives the same network.
+    counties : int or None
+        How many counties (the first ones by code when ``table`` is given);
+        ``None`` takes every county of ``table``.
+    table : DivisionTable, optional
+        Real divisions from province to township; made-up codes (province 99)
+        and names when omitted.
+    villages_per_town : (int, int)
+        Inclusive range of villages/communities generated under each town.
+    points_per_station : float
+        Mean number of practice Points under each Station.
+    community_share : float
+        Share of villages that are urban communities.
+
+    Returns
+    -------
+    Network
+        One Centre per county, one Institute per town (statistics-only units
+        excepted), one Station per village, and Points.
+    """
+    return Network.from_records(
+        synthetic_records(
+            seed=seed,
+            counties=counties,
+            table=table,
+            villages_per_town=villages_per_town,
+            points_per_station=points_per_station,
+            community_share=community_share,
+        )
+    )
