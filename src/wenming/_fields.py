@@ -26,22 +26,17 @@ def _type_error(name: str, expected: str, value: object) -> InvariantError:
     )
 
 
-def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate an id: a non-empty string without surrounding spaces."""
+def check_identifier(name: str, value: object) -> str:
+    """Return ``value`` if it is an id: a non-empty string without surrounding spaces."""
     if not isinstance(value, str):
-        raise _type_error(attribute.name, "a string", value)
+        raise _type_error(name, "a string", value)
     if not value or value != value.strip():
         raise InvariantError(
-            f"{attribute.name} {value!r} must be non-empty, without surrounding spaces",
-            field=attribute.name,
+            f"{name} {value!r} must be non-empty, without surrounding spaces",
+            field=name,
             value=value,
         )
-
-
-def optional_identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validate an optional id."""
-    if value is not None:
-        identifier(instance, attribute, value)
+    return value
 
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

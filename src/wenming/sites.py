@@ -38,9 +38,8 @@ from typing import ClassVar, TypeAlias
 import attrs
 
 from wenming._fields import (
-    identifier,
+    check_identifier,
     optional_date,
-    optional_identifier,
     optional_text,
     text,
     to_enum,
@@ -148,17 +147,38 @@ def _floor_area(value: object) -> float | None:
     return to_real("floor_area", value, low=0, high=1e7, low_open=True)
 
 
+# Converters take plain ``str`` (so callers need no ``SiteId(...)``) and give typed ids.
+def _site_id(value: str) -> SiteId:
+    return SiteId(check_identifier("id", value))
+
+
+def _parent_id(value: str) -> SiteId:
+    return SiteId(check_identifier("parent", value))
+
+
+def _head(value: str | None) -> PostId | None:
+    return None if value is None else PostId(check_identifier("head", value))
+
+
+def _venue_id(value: str) -> VenueId:
+    return VenueId(check_identifier("id", value))
+
+
 def _site_ids(value: Iterable[str]) -> frozenset[SiteId]:
-    return to_frozenset(SiteId, "sites", value)
+    return to_frozenset(_member_site_id, "sites", value)
+
+
+def _member_site_id(value: str) -> SiteId:
+    return SiteId(check_identifier("sites", value))
 
 
 @attrs.frozen(kw_only=True)
 class _SiteFields:
-    id: SiteId = attrs.field(validator=identifier)
+    id: SiteId = attrs.field(converter=_site_id)
     name: str = attrs.field(validator=text)
     division: DivisionCode = attrs.field(converter=_division)
     established: dt.date | None = attrs.field(default=None, validator=optional_date)
-    head: PostId | None = attrs.field(default=None, validator=optional_identifier)
+    head: PostId | None = attrs.field(default=None, converter=_head)
     six_haves: frozenset[Have] | None = attrs.field(default=None, converter=_haves)
 
     def exists_on(self, day: dt.date | None) -> bool:
@@ -217,7 +237,7 @@ class Institute(_SiteFields):
     """
 
     kind: ClassVar[SiteKind] = SiteKind.INSTITUTE
-    parent: SiteId = attrs.field(validator=identifier)
+    parent: SiteId = attrs.field(converter=_parent_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -228,7 +248,7 @@ class Station(_SiteFields):
     """
 
     kind: ClassVar[SiteKind] = SiteKind.STATION
-    parent: SiteId = attrs.field(validator=identifier)
+    parent: SiteId = attrs.field(converter=_parent_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -246,7 +266,7 @@ class Point(_SiteFields):
     """
 
     kind: ClassVar[SiteKind] = SiteKind.POINT
-    parent: SiteId = attrs.field(validator=identifier)
+    parent: SiteId = attrs.field(converter=_parent_id)
     host: HostKind = attrs.field(default=HostKind.OTHER, converter=_host)
 
 
@@ -368,7 +388,7 @@ class Venue:
     (<VenueKind.OTHER: 'other'>, ['zy'])
     """
 
-    id: VenueId = attrs.field(validator=identifier)
+    id: VenueId = attrs.field(converter=_venue_id)
     kind: VenueKind = attrs.field(converter=_venue_kind)
     name: str | None = attrs.field(default=None, validator=optional_text)
     floor_area: float | None = attrs.field(

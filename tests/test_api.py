@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import wenming
+
+
+def test_all_is_sorted_literal_and_complete() -> None:
+    source = Path(wenming.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    assigned = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    ]
+    assert len(assigned) == 1
+    assert isinstance(assigned[0], ast.List)
+    names = [ast.literal_eval(elt) for elt in assigned[0].elts]
+    assert names == sorted(names)
+    assert names == list(wenming.__all__)
+    for name in names:
+        assert hasattr(wenming, name), name
+
+
+def test_public_names_are_pinned() -> None:
+    assert wenming.__all__ == [
+        "Centre",
+        "Coordinates",
+        "Coverage",
+        "Division",
+        "DivisionCode",
+        "DivisionCodeError",
+        "DivisionLevel",
+        "DivisionTable",
+        "DuplicateIdError",
+        "FormatError",
+        "Have",
+        "HierarchyError",
+        "HostKind",
+        "Institute",
+        "InvariantError",
+        "Issue",
+        "IssueError",
+        "LevelCoverage",
+        "Network",
+        "NetworkInvalidError",
+        "NetworkRecords",
+        "Point",
+        "PostId",
+        "Record",
+        "Severity",
+        "Site",
+        "SiteId",
+        "SiteKind",
+        "Station",
+        "TownshipType",
+        "UnknownIdError",
+        "UrbanRuralClass",
+        "ValidationContext",
+        "Venue",
+        "VenueId",
+        "VenueKind",
+        "VersionError",
+        "VillageType",
+        "WenmingError",
+        "__version__",
+        "check",
+        "coverage",
+        "dump",
+        "dumps",
+        "load",
+        "load_records",
+        "loads",
+        "loads_records",
+        "raise_for_issues",
+        "register_rule",
+        "validate",
+    ]
+
+
+def test_version_comes_from_metadata() -> None:
+    from importlib.metadata import version
+
+    assert wenming.__version__ == version("wenming")
+
+
+def test_py_typed_is_shipped() -> None:
+    assert (Path(wenming.__file__).parent / "py.typed").exists()
+
+
+def test_model_modules_import_no_heavy_dependency() -> None:
+    """The model knows attrs and the standard library only (design §1)."""
+    package = Path(wenming.__file__).parent
+    model = ["errors", "ids", "_fields", "divisions", "sites", "network", "coverage"]
+    forbidden = {"networkx", "cattrs", "sqlite3", "argparse", "wenming.cli"}
+    for name in model:
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            alias.name.split(".")[0] if not alias.name.startswith("wenming") else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {
+            node.module if node.module.startswith("wenming") else node.module.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
+        assert not imported & forbidden, (name, imported & forbidden)
+    for path in package.rglob("*.py"):
+        if path.name != "__main__.py":
+            assert "wenming.cli" not in path.read_text(encoding="utf-8") or path.name == "cli.py"

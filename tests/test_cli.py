@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wenming
+from wenming.datasets import ziyang, ziyang_text
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wenming", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_summary_of_the_embedded_dataset() -> None:
+    result = run("summary")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "紫阳县 — embedded dataset ziyang.json"
+    assert "Centre           1" in lines
+    assert "Institute       17" in lines
+    assert any(line.split()[:4] == ["town", "Institute", "17", "17"] for line in lines)
+    assert result.stderr == ""
+
+
+def test_summary_json_of_a_file_as_of_a_date(tmp_path: Path) -> None:
+    net = ziyang()
+    path = tmp_path / "z.json"
+    wenming.dump(net, path)
+    result = run("summary", str(path), "--json", "--as-of", "2023-08-01")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["sites"] == {"centre": 1, "institute": 17, "station": 0, "point": 0}
+    assert data["as_of"] == "2023-08-01"
+    towns = next(lv for lv in data["coverage"]["levels"] if lv["level"] == "town")
+    assert (towns["covered"], towns["total"], towns["ratio"]) == (17, 17, 1.0)
+
+
+def test_validate_a_clean_file(tmp_path: Path) -> None:
+    path = tmp_path / "z.json"
+    path.write_text(ziyang_text(), encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"{path}: 0 error(s), 0 warning(s)"
+
+
+def test_validate_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
+    doc = json.loads(ziyang_text())
+    doc["sites"][3]["parent"] = "x"
+    doc["sites"][5]["id"] = doc["sites"][4]["id"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    out = result.stdout.splitlines()
+    assert any("$.sites[3].parent: unknown site 'x'" in line for line in out)
+    assert any("$.sites[5].id: duplicate site id" in line for line in out)
+    assert out[-1] == f"{path}: 2 error(s), 0 warning(s)"
+    result = run("validate", str(path), "--json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["errors"] == 2
+    assert {i["code"] for i in data["issues"]} == {"unknown-parent", "duplicate-id"}
+
+
+def test_validate_reports_shape_errors_as_issues(tmp_path: Path) -> None:
+    doc = json.loads(ziyang_text())
+    doc["sites"][2]["division"] = "61092"
+    doc["sites"][4]["name"] = 3
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "$.sites[2].division: division code '61092' has 5 digits" in result.stdout
+    assert "$.sites[4].name: expected a string, not int" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (("summary", "{path}"), "{not json", "invalid JSON at line 1 column 2"),
+        (("summary", "{path}"), None, "cannot read"),
+        (("validate", "{path}"), None, "cannot read"),
+        (("summary", "{path}"), '{"format": "wenming.network", "version": 99}', "version 99"),
+        (("validate", "{path}"), '{"format": "wenming.network", "version": 99}', "version 99"),
+        (("summary", "--as-of", "yesterday"), None, "not a date (YYYY-MM-DD): 'yesterday'"),
+        (("frobnicate",), None, "invalid choice: 'frobnicate'"),
+        ((), None, "the following arguments are required: COMMAND"),
+        (("validate",), None, "the following arguments are required: FILE"),
+    ],
+)
+def test_usage_and_input_errors_exit_2_with_one_line(
+    tmp_path: Path, args: tuple[str, ...], content: str | None, message: str
+) -> None:
+    path = tmp_path / "input.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run(*(a.format(path=path) for a in args))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("wenming: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_summary_of_an_inconsistent_file_exits_2_naming_the_path(tmp_path: Path) -> None:
+    doc = json.loads(ziyang_text())
+    doc["sites"][3]["parent"] = "x"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = run("summary", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"wenming: error: {path}: $.sites[3].parent: unknown site 'x'"
+    )
+
+
+def test_console_script_and_version() -> None:
+    exe = Path(sys.executable).with_name("wenming")
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"wenming {wenming.__version__}"
