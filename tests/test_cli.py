@@ -82,7 +82,7 @@ def test_validate_reports_shape_errors_as_issues(tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.returncode == 1
     assert "$.sites[2].division: division code '61092' has 5 digits" in result.stdout
-    assert "$.sites[4].name: expected a string, not int" in result.stdout
+    assert "$.sites[4].name: name must be a string, not int" in result.stdout
 
 
 @pytest.mark.parametrize(

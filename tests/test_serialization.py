@@ -169,7 +169,7 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
     (
         "code as a number",
         _set(("sites", 3, "division"), 610924101),
-        "$.sites[3].division: expected a division code string, not int",
+        "$.sites[3].division: division code must be a string of digits, not int",
     ),
     ("unknown key", _set(("sites", 3, "colour"), "red"), "$.sites[3]: unknown keys: colour"),
     (
@@ -183,7 +183,7 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
     (
         "name a number",
         _set(("sites", 3, "name"), 5),
-        "$.sites[3].name: expected a string, not int",
+        "$.sites[3].name: name must be a string, not int",
     ),
     (
         "impossible date",
@@ -203,7 +203,7 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
     (
         "six haves not a list",
         _set(("sites", 3, "six_haves"), "place"),
-        "$.sites[3].six_haves: expected a list, not string",
+        "$.sites[3].six_haves: six_haves must be a collection, not str",
     ),
     ("site not an object", _set(("sites", 3), 7), "$.sites[3]: expected a site object, not int"),
     ("sites not a list", _set(("sites",), {}), "$.sites: expected a list, not object"),
@@ -239,7 +239,7 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
         "$.format: not a wenming network document (format is 'geojson'",
     ),
     ("version text", _set(("version",), "1"), "$.version: expected a format version number"),
-    ("name not text", _set(("name",), ["a"]), "$.name: expected a string, not list"),
+    ("name not text", _set(("name",), ["a"]), "$.name: name must be a string, not list"),
 ]
 
 

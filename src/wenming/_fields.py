@@ -63,6 +63,9 @@ def to_enum(cls: type[E], name: str, value: object) -> E:
     """Return ``value`` as a member of ``cls``, or say which values are allowed."""
     if isinstance(value, cls):
         return value
+    member = cls._value2member_map_.get(value) if isinstance(value, str) else None
+    if member is not None:
+        return member  # type: ignore[return-value]
     try:
         return cls(value)
     except ValueError:

@@ -128,8 +128,6 @@ _LENGTHS = frozenset(_LEVEL_DIGITS.values())
 
 
 def _normalise(code: object) -> str:
-    if isinstance(code, int) and not isinstance(code, bool):
-        code = str(code)
     if not isinstance(code, str):
         raise DivisionCodeError(
             f"division code must be a string of digits, not {type(code).__name__}", value=code
@@ -183,20 +181,20 @@ class DivisionCode(str):
 
     __slots__ = ()
 
-    def __new__(cls, code: str | int) -> DivisionCode:
+    def __new__(cls, code: str) -> DivisionCode:
         """Validate and pad ``code``; a ``DivisionCode`` is returned as it is."""
         if type(code) is cls:
             return code
-        return super().__new__(cls, _normalise(code))
+        return str.__new__(cls, _normalise(code))
 
     @classmethod
-    def parse(cls, code: str | int) -> DivisionCode:
-        """Parse a 2-, 4-, 6-, 9- or 12-digit code (an ``int`` is read as its digits).
+    def parse(cls, code: str) -> DivisionCode:
+        """Parse a 2-, 4-, 6-, 9- or 12-digit code (a string: ``"0"``s matter).
 
         Raises
         ------
         DivisionCodeError
-            If the code is not digits, has another length, or has digits set
+            If the code is not a string of digits, has another length, or has digits set
             below a zero part (a village under township ``000``).
         """
         return cls(code)
@@ -332,7 +330,7 @@ def _urban_rural(value: object) -> UrbanRuralClass | None:
     return None if value is None else to_enum(UrbanRuralClass, "urban_rural", value)
 
 
-def _division_code(value: str | int) -> DivisionCode:
+def _division_code(value: str) -> DivisionCode:
     return DivisionCode.parse(value)
 
 

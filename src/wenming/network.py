@@ -99,7 +99,7 @@ class NetworkRecords:
     """
 
     name: str = attrs.field(default="", validator=_optional_name)
-    description: str = ""
+    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     divisions: tuple[Division, ...] = attrs.field(default=(), converter=_divisions)
     sites: tuple[Site, ...] = attrs.field(default=(), converter=_sites)
     venues: tuple[Venue, ...] = attrs.field(default=(), converter=_venues)

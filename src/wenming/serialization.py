@@ -115,6 +115,10 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
+def _passthrough(value: Any, _: object) -> Any:
+    return value
+
+
 def _structure_str(value: object, _: object) -> str:
     _expect(value, str, "a string")
     return value  # type: ignore[return-value]
@@ -131,6 +135,9 @@ def _structure_float(value: object, _: object) -> float:
 
 
 def _structure_date(value: object, _: object) -> dt.date:
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        with suppress(ValueError):
+            return dt.date.fromisoformat(value)
     _expect(value, str, "a date string (YYYY-MM-DD)")
     assert isinstance(value, str)
     if not _DATE.fullmatch(value):
@@ -139,6 +146,10 @@ def _structure_date(value: object, _: object) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise _ShapeError(f"{value!r} is not a valid date: {exc}") from None
+
+
+def _structure_optional_date(value: object, _: object) -> dt.date | None:
+    return None if value is None else _structure_date(value, _)
 
 
 def _structure_code(value: object, _: object) -> DivisionCode:
@@ -181,12 +192,17 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
     conv = cattrs.Converter(
         forbid_extra_keys=True,
         detailed_validation=detailed_validation,
-        prefer_attrib_converters=False,
+        # Fields with an attrs converter get the raw JSON value: the converter
+        # validates it (with wenming's messages) once, instead of cattrs and then attrs.
+        prefer_attrib_converters=True,
     )
-    conv.register_structure_hook(str, _structure_str)
+    # Every str field of the records has an attrs validator that checks the type
+    # with a wenming message, so cattrs passes strings through untouched.
+    conv.register_structure_hook(str, _passthrough)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook_func(lambda t: t == (dt.date | None), _structure_optional_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook(DivisionCode, _structure_code)
     conv.register_unstructure_hook(DivisionCode, str)
@@ -211,14 +227,24 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda v: v.value
     )
 
-    def plain(cls: type[Any], *, forbid_extra_keys: bool = True, **overrides: Any) -> None:
+    def plain(
+        cls: type[Any],
+        *,
+        forbid_extra_keys: bool = True,
+        prefer_attrib_converters: bool = True,
+        **overrides: Any,
+    ) -> None:
         conv.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides)
         )
         conv.register_structure_hook(
             cls,
             make_dict_structure_fn(
-                cls, conv, _cattrs_forbid_extra_keys=forbid_extra_keys, **overrides
+                cls,
+                conv,
+                _cattrs_forbid_extra_keys=forbid_extra_keys,
+                _cattrs_prefer_attrib_converters=prefer_attrib_converters,
+                **overrides,
             ),
         )
 
@@ -238,6 +264,7 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
     }
     unstructure_by_class = {cls: conv.get_unstructure_hook(cls) for cls in SITE_CLASSES.values()}
     kinds = ", ".join(k.value for k in SiteKind)
+    class_by_kind = {kind.value: cls for kind, cls in SITE_CLASSES.items()}
 
     def structure_site(value: Any, _: object) -> Site:
         _expect(value, dict, "a site object")
@@ -250,8 +277,8 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
         allowed = keys_by_kind[kind]
         if not value.keys() <= allowed:
             extra = set(value) - allowed
-            raise ForbiddenExtraKeysError("", SITE_CLASSES[SiteKind(kind)], extra)
-        site: Site = hook(value, SITE_CLASSES[SiteKind(kind)])
+            raise ForbiddenExtraKeysError("", class_by_kind[kind], extra)
+        site: Site = hook(value, class_by_kind[kind])
         return site
 
     def unstructure_site(site: Site) -> dict[str, Any]:
@@ -261,7 +288,8 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
     conv.register_unstructure_hook_func(lambda t: t == Site, unstructure_site)
     for cls in SITE_CLASSES.values():
         conv.register_unstructure_hook(cls, unstructure_site)
-    plain(NetworkRecords)
+    # Its tuple converters do not validate: cattrs structures the sections.
+    plain(NetworkRecords, prefer_attrib_converters=False)
     return conv
 
 
@@ -344,7 +372,7 @@ def _errors(exc: BaseException, path: str) -> list[str]:
         ]
         return out + [line for sub in without for line in _errors(sub, path)]
     field = getattr(exc, "field", None)
-    if field and path.endswith("]") and isinstance(exc, WenmingError):
+    if field and not path.endswith(f".{field}") and isinstance(exc, WenmingError):
         path = f"{path}.{field}"
     return [f"{path}: {_message(exc)}"]
 

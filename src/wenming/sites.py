@@ -47,6 +47,7 @@ from wenming._fields import (
     to_real,
 )
 from wenming.divisions import DivisionCode, DivisionLevel
+from wenming.errors import InvariantError
 from wenming.ids import PostId, SiteId, VenueId
 
 __all__ = [
@@ -119,17 +120,35 @@ class Have(enum.StrEnum):
     SIGNAGE = "signage"  # 有标识
 
 
-def _division(value: str | int) -> DivisionCode:
-    return DivisionCode.parse(value)
+def _division(value: str) -> DivisionCode:
+    try:
+        return DivisionCode.parse(value)
+    except InvariantError as exc:
+        exc.field = "division"
+        raise
 
 
 def _have(value: object) -> Have:
     return to_enum(Have, "six_haves", value)
 
 
+_HAVES_SEEN: dict[tuple[object, ...], frozenset[Have]] = {}
+
+
 def _haves(value: Iterable[str] | None) -> frozenset[Have] | None:
     if value is None:
         return None
+    if isinstance(value, list | tuple):
+        # At most 64 distinct sets: share them (fast loads, less memory).
+        key = tuple(value)
+        try:
+            return _HAVES_SEEN[key]
+        except (KeyError, TypeError):
+            pass
+        haves = to_frozenset(_have, "six_haves", value)
+        if len(_HAVES_SEEN) < 4096:
+            _HAVES_SEEN[key] = haves
+        return haves
     return to_frozenset(_have, "six_haves", value)
 
 
