@@ -210,13 +210,13 @@ class DivisionCode(str):
         digits ``00``; their own code reads as a prefecture. A :class:`Division`
         record may state its level explicitly for such cases.
         """
-        if self[9:] != "000":
+        if not self.endswith("000"):
             return DivisionLevel.VILLAGE
-        if self[6:9] != "000":
+        if not self.endswith("000000"):
             return DivisionLevel.TOWN
-        if self[4:6] != "00":
+        if not self.endswith("00000000"):
             return DivisionLevel.COUNTY
-        if self[2:4] != "00":
+        if not self.endswith("0000000000"):
             return DivisionLevel.PREFECTURE
         return DivisionLevel.PROVINCE
 
@@ -411,11 +411,11 @@ class Division:
     )
     population: int | None = attrs.field(default=None, validator=_population)
     location: Coordinates | None = None
+    level: DivisionLevel = attrs.field(init=False, eq=False, repr=False)
+    """The stated level, or the level the code's digits imply (derived, kept for speed)."""
 
-    @property
-    def level(self) -> DivisionLevel:
-        """The stated level, or the level the code's digits imply."""
-        return self.explicit_level or self.code.level
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "level", self.explicit_level or self.code.level)
 
     @property
     def is_community(self) -> bool | None:

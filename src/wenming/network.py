@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from itertools import repeat
 from operator import attrgetter
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 import attrs
 
@@ -46,6 +47,7 @@ from wenming.errors import DuplicateIdError, HierarchyError, InvariantError, Unk
 from wenming.ids import SiteId, VenueId
 from wenming.sites import (
     ALLOWED_PARENTS,
+    PARENT_PREFIX,
     SITE_CLASSES,
     SITE_DIVISION_LEVELS,
     Site,
@@ -273,6 +275,10 @@ class Network:
         is refused.
         """
         new = list(sites)
+        site_types = tuple(SITE_CLASSES.values())
+        if not all(map(isinstance, new, repeat(site_types))):
+            bad = next(s for s in new if not isinstance(s, site_types))
+            raise InvariantError(f"not a site: {bad!r}", value=bad)
         by_id: dict[SiteId, Site] = dict(zip(map(_site_id, new), new, strict=True))
         if len(by_id) != len(new) or not by_id.keys().isdisjoint(self._sites):
             seen: set[SiteId] = set(self._sites)
@@ -282,29 +288,32 @@ class Network:
                 seen.add(s.id)
         self._check_sites(new, by_id)
         self._sites.update(by_id)
-        if self._children is not None or self._by_division is not None:
-            self._index_sites(new)
+        if self._children is not None:
+            _group_into(self._children, new, _parent_of)
+        if self._by_division is not None:
+            _group_into(self._by_division, new, _division_of)
 
     def _check_sites(self, new: list[Site], by_id: Mapping[SiteId, Site]) -> None:
-        # One fused pass: the hot path of loading a national file.
+        # One fused pass: the hot path of loading a national file. The messages
+        # come from the rule functions in wenming.sites, as validation's do.
         divisions = self._divisions
         existing = self._sites
         levels = SITE_DIVISION_LEVELS
         allowed = ALLOWED_PARENTS
-        site_types = tuple(SITE_CLASSES.values())
+        prefix = PARENT_PREFIX
         for site in new:
-            if not isinstance(site, site_types):
-                raise InvariantError(f"not a site: {site!r}", value=site)
-            division = divisions.get(site.division)
+            kind = site.kind
+            code = site.division
+            division = divisions.get(code)
             if division is None:
                 raise UnknownIdError(
                     "division",
-                    site.division,
-                    f"{site.kind.label} '{site.id}': unknown division {site.division.short}"
+                    code,
+                    f"{kind.label} '{site.id}': unknown division {code.short}"
                     " (add the Division first)",
                 )
-            level = division.explicit_level or site.division.level
-            if level not in levels[site.kind]:
+            level = division.level
+            if level not in levels[kind]:
                 raise HierarchyError(
                     division_level_problem(site, level) or "", site=site.id, rule="division-level"
                 )
@@ -316,13 +325,14 @@ class Network:
                 raise UnknownIdError(
                     "site",
                     parent_id,
-                    f"{site.kind.label} '{site.id}': unknown parent site '{parent_id}'",
+                    f"{kind.label} '{site.id}': unknown parent site '{parent_id}'",
                 )
-            if parent.kind not in allowed[site.kind]:
+            if parent.kind not in allowed[kind]:
                 raise HierarchyError(
                     parent_kind_problem(site, parent) or "", site=site.id, rule="parent-kind"
                 )
-            if not site.division.startswith(parent.division.short):
+            n = prefix[parent.kind]
+            if code[:n] != parent.division[:n]:
                 raise HierarchyError(
                     placement_problem(site, parent) or "", site=site.id, rule="outside-parent"
                 )
@@ -365,25 +375,20 @@ class Network:
         self._by_division = None
         self._venues_of = None
 
-    def _index_sites(self, sites: Iterable[Site]) -> None:
-        children = self._children
-        by_division = self._by_division
-        if children is None or by_division is None:
-            return
-        for site in sites:
-            if site.parent is not None:
-                children.setdefault(site.parent, []).append(site.id)
-            by_division.setdefault(site.division, []).append(site.id)
+    def _children_index(self) -> dict[SiteId, list[SiteId]]:
+        if self._children is None:
+            self._children = _group_into({}, self._sites.values(), _parent_of)
+        return self._children
 
-    def _ensure_indexes(self) -> None:
-        if self._children is None or self._by_division is None:
-            self._children = {}
-            self._by_division = {}
-            self._index_sites(self._sites.values())
+    def _division_index(self) -> dict[DivisionCode, list[SiteId]]:
+        if self._by_division is None:
+            self._by_division = _group_into({}, self._sites.values(), _division_of)
+        return self._by_division
 
     def build_indexes(self) -> None:
         """Build every lazy index now (queries otherwise build them on first use)."""
-        self._ensure_indexes()
+        self._children_index()
+        self._division_index()
         self._venue_index()
 
     def _venue_index(self) -> dict[SiteId, list[VenueId]]:
@@ -493,11 +498,11 @@ class Network:
     def children(self, site_id: str, *, as_of: dt.date | None = None) -> tuple[Site, ...]:
         """Return the sites directly under a site (existing on ``as_of``, if given)."""
         self.site(site_id)
-        self._ensure_indexes()
-        assert self._children is not None
         sites = self._sites
         return tuple(
-            sites[c] for c in self._children.get(SiteId(site_id), ()) if sites[c].exists_on(as_of)
+            sites[c]
+            for c in self._children_index().get(SiteId(site_id), ())
+            if sites[c].exists_on(as_of)
         )
 
     def ancestors(self, site_id: str) -> tuple[Site, ...]:
@@ -521,9 +526,7 @@ class Network:
             Parents before their children.
         """
         self.site(site_id)
-        self._ensure_indexes()
-        children = self._children
-        assert children is not None
+        children = self._children_index()
         sites = self._sites
         stack = list(reversed(children.get(SiteId(site_id), ())))
         while stack:
@@ -535,9 +538,7 @@ class Network:
 
     def sites_on(self, code: str, *, as_of: dt.date | None = None) -> tuple[Site, ...]:
         """Return the sites that sit on exactly this division."""
-        self._ensure_indexes()
-        assert self._by_division is not None
-        ids = self._by_division.get(DivisionCode.parse(code), ())
+        ids = self._division_index().get(DivisionCode.parse(code), ())
         return tuple(s for s in map(self._sites.__getitem__, ids) if s.exists_on(as_of))
 
     def venues_of(self, site_id: str) -> tuple[Venue, ...]:
@@ -586,6 +587,27 @@ class Network:
             f"<Network{name}: {len(self._divisions)} divisions, {counts}, "
             f"{len(self._venues)} venues>"
         )
+
+
+_parent_of = attrgetter("parent")
+_division_of = attrgetter("division")
+K = TypeVar("K")
+
+
+def _group_into(
+    index: dict[K, list[SiteId]], sites: Collection[Site], key: Callable[[Site], K | None]
+) -> dict[K, list[SiteId]]:
+    """Append each site's id to ``index[key(site)]`` (skipping ``None`` keys); one pass."""
+    get = index.get
+    for site_id, k in zip(map(_site_id, sites), map(key, sites), strict=True):
+        bucket = get(k)  # type: ignore[arg-type]
+        if bucket is None:
+            if k is None:
+                continue
+            index[k] = [site_id]
+        else:
+            bucket.append(site_id)
+    return index
 
 
 def _canonical_site_key(site: Site) -> tuple[int, str]:

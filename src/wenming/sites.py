@@ -52,6 +52,7 @@ from wenming.ids import PostId, SiteId, VenueId
 
 __all__ = [
     "ALLOWED_PARENTS",
+    "PARENT_PREFIX",
     "SITE_CLASSES",
     "SITE_DIVISION_LEVELS",
     "Centre",
@@ -316,6 +317,13 @@ SITE_DIVISION_LEVELS: Mapping[SiteKind, frozenset[DivisionLevel]] = {
 }
 """Which division levels each kind of site may sit on."""
 
+PARENT_PREFIX: Mapping[SiteKind, int] = {
+    SiteKind.CENTRE: 6,
+    SiteKind.INSTITUTE: 9,
+    SiteKind.STATION: 12,
+}
+"""How many leading code digits a child shares with a parent of each kind (its area)."""
+
 _LEVEL_WORDS = {
     DivisionLevel.PROVINCE: "a province",
     DivisionLevel.PREFECTURE: "a prefecture",
@@ -372,7 +380,8 @@ def placement_problem(site: Site, parent: Site) -> str | None:
     >>> placement_problem(s, i)
     "Station 's' sits on 610924102201, outside its parent Institute 'i' (610924101)"
     """
-    if parent.division.contains(site.division):
+    n = PARENT_PREFIX.get(parent.kind, 12)
+    if site.division[:n] == parent.division[:n]:
         return None
     return (
         f"{site.kind.label} '{site.id}' sits on {site.division.short}, outside its parent "
