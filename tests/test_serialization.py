@@ -203,7 +203,7 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
     (
         "six haves not a list",
         _set(("sites", 3, "six_haves"), "place"),
-        "$.sites[3].six_haves: six_haves must be a collection, not str",
+        "$.sites[3].six_haves: six_haves must be a list or set, not str",
     ),
     ("site not an object", _set(("sites", 3), 7), "$.sites[3]: expected a site object, not int"),
     ("sites not a list", _set(("sites",), {}), "$.sites: expected a list, not object"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
@@ -77,8 +77,8 @@ def to_enum(cls: type[E], name: str, value: object) -> E:
 
 def to_frozenset(item: Callable[[Any], T], name: str, value: object) -> frozenset[T]:
     """Return any iterable (not a string) as a frozenset of ``item(x)``."""
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise _type_error(name, "a collection", value)
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise _type_error(name, "a list or set", value)
     return frozenset(item(v) for v in value)
 
 

@@ -185,6 +185,16 @@ class DivisionCode(str):
         """Validate and pad ``code``; a ``DivisionCode`` is returned as it is."""
         if type(code) is cls:
             return code
+        if (
+            type(code) is str
+            and len(code) == 12
+            and code.isdigit()
+            and code.isascii()
+            and code[:2] != "00"
+            and (code[2:4] != "00" or code[4:] == "00000000")
+            and (code[6:9] != "000" or code[9:] == "000")
+        ):
+            return str.__new__(cls, code)  # the common, well-formed 12-digit case
         return str.__new__(cls, _normalise(code))
 
     @classmethod

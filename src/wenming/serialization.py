@@ -424,14 +424,60 @@ def records_from_dict(data: Any, *, source: str | None = None) -> NetworkRecords
         raise FormatError([f"$: unknown keys: {', '.join(unknown)}"], source=source)
     body = {k: v for k, v in data.items() if k not in ("format", "version")}
     try:
-        records: NetworkRecords = _FAST.structure(body, NetworkRecords)
-        return records
+        return _fast_records(body)
     except Exception as fast_error:
         try:
             _detailed().structure(body, NetworkRecords)
         except Exception as exc:
             raise FormatError(_errors(exc, "$"), source=source) from None
         raise FormatError([f"$: {_message(fast_error)}"], source=source) from None
+
+
+_SITE_SHAPES: Final = {
+    kind.value: (cls, frozenset(a.name for a in attrs.fields(cls)) | {"kind"})
+    for kind, cls in SITE_CLASSES.items()
+}
+_DIVISION_KEYS: Final = frozenset(
+    {"code", "name", "level", "urban_rural", "population", "location"}
+)
+
+
+def _fast_site(value: dict[str, Any]) -> Site:
+    cls, keys = _SITE_SHAPES[value["kind"]]
+    if not value.keys() <= keys:
+        raise _ShapeError("unknown keys")
+    kwargs = {k: v for k, v in value.items() if k != "kind"}
+    established = kwargs.get("established")
+    if established is not None:
+        kwargs["established"] = _structure_date(established, None)
+    return cls(**kwargs)
+
+
+def _fast_division(value: dict[str, Any]) -> Division:
+    if not value.keys() <= _DIVISION_KEYS:
+        raise _ShapeError("unknown keys")
+    location = value.get("location")
+    if location is None:
+        return Division(**value)
+    return Division(**{**value, "location": Coordinates(**location)})
+
+
+def _fast_records(body: dict[str, Any]) -> NetworkRecords:
+    """Structure a document without cattrs: the records' own converters and
+    validators check every value. Any failure sends the caller to the detailed
+    (cattrs) path, which names every problem with its JSON path.
+    """
+    sections = [body.get(name, []) for name in _SECTIONS]
+    if not all(type(section) is list for section in sections):
+        raise _ShapeError("a section is not a list")
+    divisions, sites, venues = sections
+    return NetworkRecords(
+        name=body.get("name", ""),
+        description=body.get("description", ""),
+        divisions=tuple(map(_fast_division, divisions)),
+        sites=tuple(map(_fast_site, sites)),
+        venues=tuple(Venue(**v) for v in venues),
+    )
 
 
 def _parse(text: str | bytes, source: str | None) -> Any:
