@@ -463,9 +463,11 @@ def _fast_division(value: dict[str, Any]) -> Division:
 
 
 def _fast_records(body: dict[str, Any]) -> NetworkRecords:
-    """Structure a document without cattrs: the records' own converters and
-    validators check every value. Any failure sends the caller to the detailed
-    (cattrs) path, which names every problem with its JSON path.
+    """Structure a document without cattrs (the fast path).
+
+    The records' own converters and validators check every value. Any failure
+    sends the caller to the detailed cattrs path, which names every problem
+    with its JSON path.
     """
     sections = [body.get(name, []) for name in _SECTIONS]
     if not all(type(section) is list for section in sections):
