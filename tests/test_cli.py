@@ -81,8 +81,42 @@ def test_validate_reports_shape_errors_as_issues(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run("validate", str(path))
     assert result.returncode == 1
-    assert "$.sites[2].division: division code '61092' has 5 digits" in result.stdout
-    assert "$.sites[4].name: name must be a string, not int" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["error", "format", "$.sites[2].division:"]
+    assert "$.sites[2].division: division code '61092' has 5 digits" in lines[0]
+    assert "$.sites[4].name: expected a string, not int" in lines[1]
+    assert lines[-1] == f"{path}: 2 error(s), 0 warning(s)"
+
+
+def test_validate_of_invalid_json_is_a_document_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": ', encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "$: invalid JSON at line 1 column 12" in result.stdout
+
+
+def test_validate_of_a_binary_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"\xff\xfe\x00")
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"wenming: error: {path} is not UTF-8 text"
+
+
+def test_a_closed_pipe_is_no_traceback() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wenming", "summary"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdout.close()  # the reader goes away before anything is written
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in stderr
 
 
 @pytest.mark.parametrize(

@@ -99,8 +99,17 @@ def test_as_of_hides_sites_not_yet_established_and_their_subtrees() -> None:
     assert [s.id for s in net.descendants("c", as_of=day)] == ["i100", "p2", "i101", "s201"]
     assert [s.id for s in net.descendants("c", as_of=D(2019, 6, 1))] == ["i100", "p2"]
     assert net.counts(as_of=D(2018, 1, 1))[SiteKind.CENTRE] == 0
-    assert [s.id for s in net.iter_sites(as_of=D(2018, 1, 1))] == ["i100", "s201", "p1", "p2"]
-    assert net.sites_on("610924101001", as_of=day) == (net.site("p1"),)
+    # Before the Centre opened nothing under it existed, dated or not.
+    assert [s.id for s in net.iter_sites(as_of=D(2018, 1, 1))] == []
+    assert net.children("c", as_of=D(2018, 1, 1)) == ()
+    # Undated sites exist as soon as everything above them does.
+    assert [s.id for s in net.iter_sites(as_of=D(2019, 6, 1))] == ["c", "i100", "p2"]
+    assert net.exists("s201", D(2020, 6, 1))
+    assert not net.exists("s201", D(2019, 12, 31))
+    assert net.exists("s201", None)
+    # p1 is undated, but its Station s001 opened only in 2021.
+    assert net.sites_on("610924101001", as_of=day) == ()
+    assert net.sites_on("610924101001", as_of=D(2021, 6, 1)) == (net.site("s001"), net.site("p1"))
 
 
 def test_unknown_ids_raise_lookup_errors() -> None:

@@ -34,6 +34,7 @@ from wenming.divisions import (
 from wenming.errors import (
     DivisionCodeError,
     DuplicateIdError,
+    FileAccessError,
     FormatError,
     HierarchyError,
     InvariantError,
@@ -78,6 +79,7 @@ __all__ = [
     "DivisionLevel",
     "DivisionTable",
     "DuplicateIdError",
+    "FileAccessError",
     "FormatError",
     "Have",
     "HierarchyError",

@@ -7,9 +7,11 @@
     Every problem in a network file, one per line.
 
 Exit status: 0 when all is well; 1 when ``validate`` finds an error in the
-document; 2 for a usage error or a file that cannot be read at all (missing,
-not UTF-8, a newer format version), with a one-line message on stderr and never
-a traceback. ``--json`` gives machine-readable output on stdout.
+document (invalid JSON and wrong shapes included, listed as ``format`` issues);
+2 for a usage error or a file that cannot be read at all (missing, not UTF-8, a
+newer format version), and for ``summary`` of a file that does not load, with a
+one-line message on stderr and never a traceback. ``--json`` gives
+machine-readable output on stdout.
 
 Nothing imports this module; it is a face over the library.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,14 +130,15 @@ def _validate(args: argparse.Namespace) -> int:
     source = str(args.file)
     data = _read(args.file)
     try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _UsageError(f"{source} is not UTF-8 text") from None
+    try:
         records = loads_records(data, source=source)
     except VersionError:
         raise
     except FormatError as exc:
-        issues: tuple[Issue, ...] = tuple(
-            Issue(code="format", severity=Severity.ERROR, message=msg, path="")
-            for msg in exc.errors
-        )
+        issues: tuple[Issue, ...] = tuple(_format_issue(line) for line in exc.errors)
     else:
         issues = validate(records)
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
@@ -159,6 +163,13 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
+def _format_issue(line: str) -> Issue:
+    path, sep, message = line.partition(": ")
+    if not (sep and path.startswith("$")):
+        path, message = "", line
+    return Issue(code="format", severity=Severity.ERROR, message=message, path=path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -172,9 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         args = _parser().parse_args(argv)
-        if args.command == "summary":
-            return _summary(args)
-        return _validate(args)
+        status = _summary(args) if args.command == "summary" else _validate(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
+        return status
     except _UsageError as exc:
         print(f"wenming: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -185,3 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wenming: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``wenming summary | head``): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_INVALID

@@ -9,8 +9,10 @@ Examples
 --------
 >>> from wenming.datasets import ziyang
 >>> cov = coverage(ziyang())
->>> cov.towns.covered, cov.towns.total, cov.towns.ratio
-(17, 17, 1.0)
+>>> cov.towns.covered, cov.towns.total, cov.towns.ratio, cov.towns.full
+(17, 17, 1.0, True)
+>>> cov.villages.full, cov.full  # no villages in this release's dataset
+(False, False)
 >>> print(cov)
 level     site       covered  total  ratio
 county    Centre           1      1  100.0%
@@ -69,8 +71,12 @@ class LevelCoverage:
 
     @property
     def full(self) -> bool:
-        """True when every division in scope is covered."""
-        return self.covered == self.total
+        """True when every division in scope is covered.
+
+        False when there is nothing in scope: a network without villages says
+        nothing about village coverage.
+        """
+        return self.total > 0 and self.covered == self.total
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain data (for JSON and DataFrames)."""
@@ -101,7 +107,11 @@ class Coverage:
 
     @property
     def full(self) -> bool:
-        """True when every town has an Institute and every village a Station."""
+        """True when every town has an Institute and every village a Station.
+
+        Needs towns and villages in the network: the embedded Ziyang network of
+        this release has no villages yet, so its coverage is not "full".
+        """
         return self.towns.full and self.villages.full
 
     def to_dict(self) -> dict[str, Any]:

@@ -381,7 +381,7 @@ def _level(value: object) -> DivisionLevel | None:
     raise InvariantError(f"level must be a level name, not {value!r}", field="level", value=value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Division:
     """A named administrative division.
 
@@ -406,6 +406,8 @@ class Division:
     >>> town = Division(code="610924101", name="蒿坪镇")
     >>> town.level.label, town.code
     ('town', DivisionCode('610924101000'))
+    >>> Division(code="441900", name="东莞市", level="county")
+    Division(code='441900000000', name='东莞市', level='county')
     >>> Division(code="610924101001", name="双星社区", urban_rural="121").is_community
     True
     """
@@ -426,6 +428,20 @@ class Division:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "level", self.explicit_level or self.code.level)
+
+    def __repr__(self) -> str:
+        # Written as the constructor call that rebuilds the record (``level=``, not
+        # the attribute name), leaving out what is unset.
+        parts = [f"code={str(self.code)!r}", f"name={self.name!r}"]
+        if self.explicit_level is not None:
+            parts.append(f"level={self.explicit_level.label!r}")
+        if self.urban_rural is not None:
+            parts.append(f"urban_rural={self.urban_rural.value!r}")
+        if self.population is not None:
+            parts.append(f"population={self.population!r}")
+        if self.location is not None:
+            parts.append(f"location={self.location!r}")
+        return f"Division({', '.join(parts)})"
 
     @property
     def is_community(self) -> bool | None:

@@ -39,6 +39,7 @@ import attrs
 __all__ = [
     "DivisionCodeError",
     "DuplicateIdError",
+    "FileAccessError",
     "FormatError",
     "HierarchyError",
     "InvariantError",
@@ -146,6 +147,21 @@ class FormatError(WenmingError, ValueError):
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         first = self.errors[0] if self.errors else "invalid document"
         super().__init__(f"{head}{first}{more}")
+
+
+class FileAccessError(WenmingError, OSError):
+    """A file cannot be read or written (missing, no permission, disk full).
+
+    It is an :class:`OSError` too, with ``errno``, ``strerror`` and ``filename``.
+
+    Examples
+    --------
+    >>> str(FileAccessError(2, "cannot read the file: No such file or directory", "x.json"))
+    'x.json: cannot read the file: No such file or directory'
+    """
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}" if self.filename else str(self.strerror)
 
 
 class VersionError(FormatError):

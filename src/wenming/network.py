@@ -455,6 +455,8 @@ class Network:
     ) -> Iterator[Site]:
         """Iterate over sites, optionally of one kind and existing on ``as_of``.
 
+        See :meth:`exists` for what "existing on a date" means.
+
         Yields
         ------
         Site
@@ -467,8 +469,9 @@ class Network:
         17
         """
         wanted = None if kind is None else SiteKind(kind)
+        alive = self._alive_on(as_of)
         for site in self._sites.values():
-            if (wanted is None or site.kind is wanted) and site.exists_on(as_of):
+            if (wanted is None or site.kind is wanted) and alive(site):
                 yield site
 
     def iter_divisions(self, level: DivisionLevel | str | None = None) -> Iterator[Division]:
@@ -495,9 +498,56 @@ class Network:
         parent = self.site(site_id).parent
         return None if parent is None else self._sites[parent]
 
+    def exists(self, site_id: str, as_of: dt.date | None) -> bool:
+        """True if a site exists on ``as_of``: it and every site above it were established.
+
+        A site without an ``established`` date counts as always there, unless a
+        site above it was not there yet. ``as_of=None`` ignores dates.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from wenming import Centre, Division, Institute, Network
+        >>> net = Network()
+        >>> net.add_all([
+        ...     Division(code="610924", name="紫阳县"),
+        ...     Division(code="610924101", name="蒿坪镇"),
+        ...     Centre(id="c", name="中心", division="610924", established=dt.date(2019, 1, 1)),
+        ...     Institute(id="i", name="所", division="610924101", parent="c"),
+        ... ])
+        >>> net.exists("i", dt.date(2018, 6, 1)), net.exists("i", dt.date(2020, 6, 1))
+        (False, True)
+        """
+        return self._alive_on(as_of)(self.site(site_id))
+
+    def _alive_on(self, as_of: dt.date | None) -> Callable[[Site], bool]:
+        if as_of is None:
+            return _always
+        sites = self._sites
+        memo: dict[SiteId, bool] = {}
+
+        def alive(site: Site) -> bool:
+            if not site.exists_on(as_of):
+                return False
+            parent = site.parent
+            if parent is None:
+                return True
+            known = memo.get(parent)
+            if known is None:
+                known = memo[parent] = alive(sites[parent])
+            return known
+
+        return alive
+
     def children(self, site_id: str, *, as_of: dt.date | None = None) -> tuple[Site, ...]:
-        """Return the sites directly under a site (existing on ``as_of``, if given)."""
-        self.site(site_id)
+        """Return the sites directly under a site (those existing on ``as_of``, if given).
+
+        A site that does not exist on ``as_of`` has no children on that date.
+        """
+        site = self.site(site_id)
+        alive = self._alive_on(as_of)
+        if not alive(site):
+            return ()
         sites = self._sites
         return tuple(
             sites[c]
@@ -518,14 +568,16 @@ class Network:
     def descendants(self, site_id: str, *, as_of: dt.date | None = None) -> Iterator[Site]:
         """Iterate over every site below a site, depth first.
 
-        A site that does not exist on ``as_of`` is skipped with everything under it.
+        A site that does not exist on ``as_of`` is skipped with everything under it
+        (see :meth:`exists`).
 
         Yields
         ------
         Site
             Parents before their children.
         """
-        self.site(site_id)
+        if not self.exists(site_id, as_of):
+            return
         children = self._children_index()
         sites = self._sites
         stack = list(reversed(children.get(SiteId(site_id), ())))
@@ -539,7 +591,8 @@ class Network:
     def sites_on(self, code: str, *, as_of: dt.date | None = None) -> tuple[Site, ...]:
         """Return the sites that sit on exactly this division."""
         ids = self._division_index().get(DivisionCode.parse(code), ())
-        return tuple(s for s in map(self._sites.__getitem__, ids) if s.exists_on(as_of))
+        alive = self._alive_on(as_of)
+        return tuple(s for s in map(self._sites.__getitem__, ids) if alive(s))
 
     def venues_of(self, site_id: str) -> tuple[Venue, ...]:
         """Return the venues a site uses, sorted by id."""
@@ -556,7 +609,8 @@ class Network:
         >>> {k.value: n for k, n in ziyang().counts().items()}
         {'centre': 1, 'institute': 17, 'station': 0, 'point': 0}
         """
-        tally = Counter(s.kind for s in self._sites.values() if s.exists_on(as_of))
+        alive = self._alive_on(as_of)
+        tally = Counter(s.kind for s in self._sites.values() if alive(s))
         return {kind: tally.get(kind, 0) for kind in SiteKind}
 
     # ------------------------------------------------------------------ dunder
@@ -608,6 +662,10 @@ def _group_into(
         else:
             bucket.append(site_id)
     return index
+
+
+def _always(site: Site) -> bool:
+    return True
 
 
 def _canonical_site_key(site: Site) -> tuple[int, str]:

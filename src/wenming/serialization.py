@@ -58,7 +58,13 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from wenming._fields import to_enum
 from wenming.divisions import Coordinates, Division, DivisionCode, DivisionLevel
-from wenming.errors import FormatError, VersionError, WenmingError, raise_for_issues
+from wenming.errors import (
+    FileAccessError,
+    FormatError,
+    VersionError,
+    WenmingError,
+    raise_for_issues,
+)
 from wenming.network import Network, NetworkRecords
 from wenming.sites import SITE_CLASSES, Site, SiteKind, Venue
 from wenming.validation import validate
@@ -196,9 +202,9 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
         # validates it (with wenming's messages) once, instead of cattrs and then attrs.
         prefer_attrib_converters=True,
     )
-    # Every str field of the records has an attrs validator that checks the type
-    # with a wenming message, so cattrs passes strings through untouched.
-    conv.register_structure_hook(str, _passthrough)
+    # The detailed converter checks every field itself so that one bad value does
+    # not hide the next; the fast one leaves checks to the records' own validators.
+    conv.register_structure_hook(str, _structure_str if detailed_validation else _passthrough)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(dt.date, _structure_date)
@@ -231,7 +237,7 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
         cls: type[Any],
         *,
         forbid_extra_keys: bool = True,
-        prefer_attrib_converters: bool = True,
+        prefer_attrib_converters: bool = not detailed_validation,
         **overrides: Any,
     ) -> None:
         conv.register_unstructure_hook(
@@ -372,7 +378,8 @@ def _errors(exc: BaseException, path: str) -> list[str]:
         ]
         return out + [line for sub in without for line in _errors(sub, path)]
     field = getattr(exc, "field", None)
-    if field and not path.endswith(f".{field}") and isinstance(exc, WenmingError):
+    at_record = path == "$" or path.endswith("]")
+    if field and at_record and isinstance(exc, WenmingError):
         path = f"{path}.{field}"
     return [f"{path}: {_message(exc)}"]
 
@@ -563,8 +570,8 @@ def _read(path: str | os.PathLike[str]) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise FormatError(
-            [f"cannot read the file: {exc.strerror or exc}"], source=str(path)
+        raise FileAccessError(
+            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
         ) from None
 
 
@@ -603,8 +610,8 @@ def dump(
 
     Raises
     ------
-    FormatError
-        If the folder cannot be written.
+    FileAccessError
+        If the folder cannot be written (an ``OSError`` too).
     """
     text = dumps(network, indent=indent).encode("utf-8")
     target = Path(path)
@@ -626,8 +633,8 @@ def dump(
         tmp_name = None
         _sync_folder(target.parent)
     except OSError as exc:
-        raise FormatError(
-            [f"cannot write the file: {exc.strerror or exc}"], source=str(path)
+        raise FileAccessError(
+            exc.errno, f"cannot write the file: {exc.strerror or exc}", str(path)
         ) from None
     finally:
         if tmp_name is not None:
