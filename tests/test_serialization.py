@@ -214,7 +214,7 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
     (
         "negative area",
         _set(("venues", 0, "floor_area"), -3),
-        "$.venues[0].floor_area: floor_area -3 is outside (0, 1e+07]",
+        "$.venues[0].floor_area: floor_area -3 is outside (0, 10000000]",
     ),
     (
         "unknown venue kind",

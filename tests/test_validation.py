@@ -227,7 +227,7 @@ def test_check_raises_an_exception_group_of_every_error() -> None:
     err = info.value
     assert str(err) == (
         "county.json: $.sites[3].division: unknown division 610924101299 (not in $.divisions)"
-        " (and 1 more errors)"
+        " (and 1 more error)"
     )
     assert [i.code for i in err.issues] == ["unknown-division", "unknown-parent"]
     assert all(isinstance(e, IssueError) for e in err.exceptions)

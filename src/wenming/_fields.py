@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -76,10 +76,10 @@ def to_enum(cls: type[E], name: str, value: object) -> E:
 
 
 def to_frozenset(item: Callable[[Any], T], name: str, value: object) -> frozenset[T]:
-    """Return any iterable (not a string) as a frozenset of ``item(x)``."""
-    if not isinstance(value, list | tuple | set | frozenset):
+    """Return any iterable but a string or a mapping as a frozenset of ``item(x)``."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise _type_error(name, "a list or set", value)
-    return frozenset(item(v) for v in value)
+    return frozenset(map(item, value))
 
 
 def to_real(name: str, value: object, *, low: float, high: float, low_open: bool = False) -> float:
@@ -91,6 +91,12 @@ def to_real(name: str, value: object, *, low: float, high: float, low_open: bool
     if not math.isfinite(number) or below or number > high:
         opening = "(" if low_open else "["
         raise InvariantError(
-            f"{name} {value} is outside {opening}{low:g}, {high:g}]", field=name, value=value
+            f"{name} {value} is outside {opening}{_plain(low)}, {_plain(high)}]",
+            field=name,
+            value=value,
         )
     return number
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if number == int(number) else str(number)

@@ -132,6 +132,10 @@ def _normalise(code: object) -> str:
         raise DivisionCodeError(
             f"division code must be a string of digits, not {type(code).__name__}", value=code
         )
+    if not code:
+        raise DivisionCodeError(
+            "division code is empty; expected 2, 4, 6, 9 or 12 digits", value=code
+        )
     if not (code.isascii() and code.isdigit()):
         raise DivisionCodeError(
             f"division code {code!r} must contain only the digits 0-9", value=code
@@ -537,6 +541,7 @@ class DivisionTable(Mapping[DivisionCode, Division]):
                 raise FormatError(
                     [f"cannot read division table: {exc}"], source=str(file)
                 ) from exc
+            seen: dict[DivisionCode, int] = {}
             with handle:
                 for line, row in enumerate(csv.DictReader(handle), start=2):
                     try:
@@ -549,6 +554,12 @@ class DivisionTable(Mapping[DivisionCode, Division]):
                         division = Division(code=code, name=row["name"], level=explicit)
                         # A prefecture-level city without counties (东莞 4419) is listed
                         # again as a county (441900): one code, kept as the county.
+                        if code in seen:
+                            raise FormatError(
+                                [f"line {line}: code {code.short} repeats line {seen[code]}"],
+                                source=str(file),
+                            )
+                        seen[code] = line
                         rows[code] = division
                     except KeyError as exc:
                         raise FormatError(
@@ -559,7 +570,10 @@ class DivisionTable(Mapping[DivisionCode, Division]):
         return cls.of(edition, rows.values())
 
     def __getitem__(self, code: str) -> Division:
-        return self.by_code[DivisionCode.parse(code)]
+        try:
+            return self.by_code[DivisionCode.parse(code)]
+        except DivisionCodeError:
+            raise KeyError(code) from None  # a malformed code is simply not in the table
 
     def __iter__(self) -> Iterator[DivisionCode]:
         return iter(self.by_code)

@@ -55,7 +55,21 @@ __all__ = [
 
 
 class WenmingError(Exception):
-    """Root of every error wenming raises."""
+    """Root of every error wenming raises.
+
+    Errors pickle and copy with their attributes (they cross process boundaries
+    in multiprocessing and ``concurrent.futures``).
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InvariantError(WenmingError, ValueError):
@@ -163,6 +177,9 @@ class FileAccessError(WenmingError, OSError):
     def __str__(self) -> str:
         return f"{self.filename}: {self.strerror}" if self.filename else str(self.strerror)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.errno, self.strerror, self.filename))
+
 
 class VersionError(FormatError):
     """A document was written by a newer wenming, in a format version this one cannot read."""
@@ -201,7 +218,8 @@ class Issue:
     path: str = ""
 
     def __str__(self) -> str:
-        return f"{self.path or self.subject}: {self.message}"
+        where = self.path or self.subject
+        return f"{where}: {self.message}" if where else self.message
 
     def to_dict(self) -> dict[str, str]:
         """Return the issue as a plain dict (for JSON output and DataFrames).
@@ -247,6 +265,9 @@ class NetworkInvalidError(WenmingError, ExceptionGroup):
     def __init__(self, message: str, exceptions: Sequence[Any]) -> None:
         super().__init__(message, exceptions)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, list(self.exceptions)))
+
     def derive(self, excs: Sequence[Any]) -> NetworkInvalidError:  # type: ignore[override]
         """Build a group of the same type around a subset (used by ``except*``)."""
         return NetworkInvalidError(self.message, excs)
@@ -278,5 +299,6 @@ def raise_for_issues(issues: Iterable[Issue], *, source: str | None = None) -> N
     if not errors:
         return
     head = f"{source}: " if source else ""
-    more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+    rest = len(errors) - 1
+    more = f" (and {rest} more error{'s' if rest > 1 else ''})" if rest else ""
     raise NetworkInvalidError(f"{head}{errors[0]}{more}", errors)
