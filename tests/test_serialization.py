@@ -333,3 +333,19 @@ def test_a_missing_file_is_an_os_error(tmp_path: Path) -> None:
         str(info.value)
         == f"{tmp_path / 'nope.json'}: cannot read the file: No such file or directory"
     )
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    wenming.loads(ziyang_text())
+    with pytest.raises(FormatError):
+        wenming.loads("{not json")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        wenming.loads(ziyang_text())
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

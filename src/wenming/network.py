@@ -42,6 +42,7 @@ from typing import TypeAlias, TypeVar
 import attrs
 
 from wenming._fields import text
+from wenming._gc import paused_gc
 from wenming.divisions import Division, DivisionCode, DivisionLevel
 from wenming.errors import DuplicateIdError, HierarchyError, InvariantError, UnknownIdError
 from wenming.ids import SiteId, VenueId
@@ -162,14 +163,15 @@ class Network:
             At the first record that does not fit; use :func:`wenming.validate`
             on a :class:`NetworkRecords` to see every problem at once.
         """
-        if isinstance(records, NetworkRecords):
-            net = cls(name=records.name, description=records.description)
-            net.add_divisions(records.divisions)
-            net.add_sites(records.sites)
-            net.add_venues(records.venues)
-        else:
-            net = cls()
-            net.add_all(records)
+        with paused_gc():
+            if isinstance(records, NetworkRecords):
+                net = cls(name=records.name, description=records.description)
+                net.add_divisions(records.divisions)
+                net.add_sites(records.sites)
+                net.add_venues(records.venues)
+            else:
+                net = cls()
+                net.add_all(records)
         return net
 
     def records(self) -> NetworkRecords:
@@ -377,12 +379,14 @@ class Network:
 
     def _children_index(self) -> dict[SiteId, list[SiteId]]:
         if self._children is None:
-            self._children = _group_into({}, self._sites.values(), _parent_of)
+            with paused_gc():
+                self._children = _group_into({}, self._sites.values(), _parent_of)
         return self._children
 
     def _division_index(self) -> dict[DivisionCode, list[SiteId]]:
         if self._by_division is None:
-            self._by_division = _group_into({}, self._sites.values(), _division_of)
+            with paused_gc():
+                self._by_division = _group_into({}, self._sites.values(), _division_of)
         return self._by_division
 
     def build_indexes(self) -> None:

@@ -57,6 +57,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from wenming._fields import to_enum
+from wenming._gc import paused_gc
 from wenming.divisions import Coordinates, Division, DivisionCode, DivisionLevel
 from wenming.errors import (
     FileAccessError,
@@ -515,7 +516,8 @@ def loads_records(text: str | bytes, *, source: str | None = None) -> NetworkRec
     FormatError
         Invalid JSON, or a document of the wrong shape (see :func:`records_from_dict`).
     """
-    return records_from_dict(_parse(text, source), source=source)
+    with paused_gc():
+        return records_from_dict(_parse(text, source), source=source)
 
 
 def load_records(path: str | os.PathLike[str], *, source: str | None = None) -> NetworkRecords:
@@ -543,12 +545,13 @@ def loads(text: str | bytes, *, source: str | None = None) -> Network:
         The records do not form a network (unknown parents, wrong kinds,
         duplicate ids …): every error, each with its JSON path.
     """
-    records = loads_records(text, source=source)
-    try:
-        return Network.from_records(records)
-    except WenmingError:
-        raise_for_issues(validate(records), source=source)
-        raise
+    with paused_gc():
+        records = loads_records(text, source=source)
+        try:
+            return Network.from_records(records)
+        except WenmingError:
+            raise_for_issues(validate(records), source=source)
+            raise
 
 
 def load(path: str | os.PathLike[str]) -> Network:
@@ -586,14 +589,11 @@ def dumps(network: Network | NetworkRecords, *, indent: int | None = 2) -> str:
     indent : int or None
         Spaces per level; ``None`` writes one compact line.
     """
-    records = network.records() if isinstance(network, Network) else network
     separators = (",", ":") if indent is None else (",", ": ")
-    return (
-        json.dumps(
-            records_to_dict(records), ensure_ascii=False, indent=indent, separators=separators
-        )
-        + "\n"
-    )
+    with paused_gc():
+        records = network.records() if isinstance(network, Network) else network
+        data = records_to_dict(records)
+        return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators) + "\n"
 
 
 def dump(

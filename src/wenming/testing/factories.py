@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from wenming._gc import paused_gc
 from wenming.divisions import (
     Division,
     DivisionLevel,
@@ -230,8 +231,8 @@ def synthetic_network(
         One Centre per county, one Institute per town (statistics-only units
         excepted), one Station per village, and Points.
     """
-    return Network.from_records(
-        synthetic_records(
+    with paused_gc():
+        records = synthetic_records(
             seed=seed,
             counties=counties,
             table=table,
@@ -239,4 +240,4 @@ def synthetic_network(
             points_per_station=points_per_station,
             community_share=community_share,
         )
-    )
+    return Network.from_records(records)
