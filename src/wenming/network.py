@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import repeat
 from operator import attrgetter
 from types import MappingProxyType
@@ -653,18 +653,15 @@ K = TypeVar("K")
 
 
 def _group_into(
-    index: dict[K, list[SiteId]], sites: Collection[Site], key: Callable[[Site], K | None]
+    index: dict[K, list[SiteId]], sites: Iterable[Site], key: Callable[[Site], K | None]
 ) -> dict[K, list[SiteId]]:
     """Append each site's id to ``index[key(site)]`` (skipping ``None`` keys); one pass."""
-    get = index.get
-    for site_id, k in zip(map(_site_id, sites), map(key, sites), strict=True):
-        bucket = get(k)  # type: ignore[arg-type]
-        if bucket is None:
-            if k is None:
-                continue
-            index[k] = [site_id]
-        else:
-            bucket.append(site_id)
+    had_none = None in index
+    add = index.setdefault
+    for site in sites:
+        add(key(site), []).append(site.id)  # type: ignore[arg-type]
+    if not had_none:
+        index.pop(None, None)  # type: ignore[arg-type]
     return index
 
 
