@@ -333,3 +333,20 @@ def test_traversal_agrees_with_parent_links(net: Network) -> None:
         assert {c.id for c in net.children(site.id)} == {
             o.id for o in net.sites.values() if o.parent == site.id
         }
+
+
+def test_a_refused_add_all_keeps_earlier_views_true() -> None:
+    net = county_network()
+    divisions_view = net.divisions
+    net.children("c")  # build the lazy indexes
+    with pytest.raises(UnknownIdError):
+        net.add_all(
+            [
+                Division(code="610924100204", name="新村"),
+                Station(id="ok", name="站", division="610924100204", parent="i100"),
+                Venue(id="v9", kind="other", sites={"ghost"}),
+            ]
+        )
+    assert "610924100204" not in divisions_view
+    assert "ok" not in net
+    assert [s.id for s in net.children("i100")] == ["p2"]

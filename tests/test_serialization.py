@@ -349,3 +349,31 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_review_findings_are_clear_errors() -> None:
+    huge = (
+        '{"format": "wenming.network", "version": 1, "name": "x", '
+        '"divisions": [{"code": "61", "name": "a", "population": ' + "9" * 5000 + "}]}"
+    )
+    with pytest.raises(FormatError, match=r"^\$: unreadable JSON value"):
+        wenming.loads(huge)
+    doc = json.loads(ziyang_text())
+    doc["sites"][0]["name"] = "\ud800"
+    with pytest.raises(FormatError, match=r"\$.sites\[0\].name: .*lone surrogate"):
+        wenming.loads(json.dumps(doc))
+    doc = json.loads(ziyang_text())
+    doc["venues"][0]["floor_area"] = 10**400
+    with pytest.raises(FormatError, match="floor_area"):
+        wenming.loads(json.dumps(doc))
+
+
+def test_minus_zero_coordinates_dump_like_zero() -> None:
+    from wenming import Coordinates, Division
+
+    a = Network()
+    a.add_division(Division(code="61", name="陕西", location=Coordinates(lon=-0.0, lat=0.0)))
+    b = Network()
+    b.add_division(Division(code="61", name="陕西", location=Coordinates(lon=0.0, lat=0.0)))
+    assert a == b
+    assert wenming.dumps(a) == wenming.dumps(b)

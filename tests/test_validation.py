@@ -267,3 +267,16 @@ def test_registering_a_rule() -> None:
 def test_generated_networks_are_valid(net: Network) -> None:
     assert validate(net) == ()
     assert validate(net.records()) == ()
+
+
+def test_as_of_drops_undated_children_of_later_parents_with_them() -> None:
+    doc = NetworkRecords(
+        divisions=DIVISIONS,
+        sites=(
+            Centre(id="c", name="中心", division="610924", established=dt.date(2020, 1, 1)),
+            I100,
+        ),
+        venues=(Venue(id="v", kind="other", sites={"c", "i100"}),),
+    )
+    assert validate(doc, as_of=dt.date(2019, 1, 1)) == ()
+    assert validate(doc, as_of=dt.date(2021, 1, 1)) == ()

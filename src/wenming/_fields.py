@@ -26,10 +26,20 @@ def _type_error(name: str, expected: str, value: object) -> InvariantError:
     )
 
 
+def _encodable(name: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvariantError(
+            f"{name} contains a lone surrogate and cannot be written as UTF-8", field=name
+        ) from None
+
+
 def check_identifier(name: str, value: object) -> str:
     """Return ``value`` if it is an id: a non-empty string without surrounding spaces."""
     if not isinstance(value, str):
         raise _type_error(name, "a string", value)
+    _encodable(name, value)
     if not value or value != value.strip():
         raise InvariantError(
             f"{name} {value!r} must be non-empty, without surrounding spaces",
@@ -45,6 +55,7 @@ def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
         raise _type_error(attribute.name, "a string", value)
     if not value.strip():
         raise InvariantError(f"{attribute.name} must not be blank", field=attribute.name)
+    _encodable(attribute.name, value)
 
 
 def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -86,7 +97,10 @@ def to_real(name: str, value: object, *, low: float, high: float, low_open: bool
     """Return ``value`` as a ``float``, refusing non-numbers and values out of range."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _type_error(name, "a number", value)
-    number = float(value)
+    try:
+        number = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0: equal values, equal bytes
+    except OverflowError:
+        raise InvariantError(f"{name} is too large", field=name) from None
     below = number <= low if low_open else number < low
     if not math.isfinite(number) or below or number > high:
         opening = "(" if low_open else "["

@@ -181,6 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
       ...
     0
     """
+    for stream in (sys.stdout, sys.stderr):
+        # Names are Chinese: on a console that cannot show them, escape, never crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         args = _parser().parse_args(argv)
         status = _summary(args) if args.command == "summary" else _validate(args)

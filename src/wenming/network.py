@@ -220,13 +220,22 @@ class Network:
                     f"a network holds divisions, sites and venues, not {type(record).__name__}",
                     value=record,
                 )
-        saved = (dict(self._divisions), dict(self._sites), dict(self._venues))
+        done: list[str] = []
         try:
             self.add_divisions(divisions)
+            done.append("divisions")
             self.add_sites(sites)
+            done.append("sites")
             self.add_venues(venues)
-        except Exception:
-            self._divisions, self._sites, self._venues = saved
+        except BaseException:
+            # Each add_* is all-or-nothing; undo the steps that succeeded, in place,
+            # so that views handed out before stay true.
+            if "sites" in done:
+                for site in sites:
+                    self._sites.pop(site.id, None)
+            if "divisions" in done:
+                for d in divisions:
+                    self._divisions.pop(d.code, None)
             self._drop_indexes()
             raise
 

@@ -503,6 +503,8 @@ def _parse(text: str | bytes, source: str | None) -> Any:
         ) from None
     except RecursionError:
         raise FormatError(["$: the JSON is nested too deeply"], source=source) from None
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
+        raise FormatError([f"$: unreadable JSON value: {exc}"], source=source) from None
 
 
 def loads_records(text: str | bytes, *, source: str | None = None) -> NetworkRecords:

@@ -287,6 +287,29 @@ def _established_order(ctx: ValidationContext) -> Iterator[Issue]:
             )
 
 
+def _as_of(records: NetworkRecords, day: dt.date) -> NetworkRecords:
+    """Keep the sites that exist on ``day``: their own date and every ancestor's."""
+    by_id: dict[SiteId, Site] = {}
+    for site in records.sites:
+        by_id.setdefault(site.id, site)
+    memo: dict[SiteId, bool] = {}
+
+    def alive(site: Site, depth: int = 0) -> bool:
+        if not site.exists_on(day):
+            return False
+        parent = None if site.parent is None else by_id.get(site.parent)
+        if parent is None or depth > 8:  # the hierarchy is 4 deep; longer chains are cycles
+            return True
+        if parent.id not in memo:
+            memo[parent.id] = alive(parent, depth + 1)
+        return memo[parent.id]
+
+    kept = tuple(s for s in records.sites if alive(s))
+    gone = {s.id for s in records.sites} - {s.id for s in kept}
+    venues = tuple(attrs.evolve(v, sites=v.sites - gone) for v in records.venues)
+    return attrs.evolve(records, sites=kept, venues=venues)
+
+
 def validate(
     target: Network | NetworkRecords,
     *,
@@ -322,9 +345,7 @@ def validate(
     """
     records = target.records() if isinstance(target, Network) else target
     if as_of is not None:
-        records = attrs.evolve(
-            records, sites=tuple(s for s in records.sites if s.exists_on(as_of))
-        )
+        records = _as_of(records, as_of)
     ctx = ValidationContext(records)
     names = list(RULES) if rules is None else list(rules)
     issues: list[Issue] = []
