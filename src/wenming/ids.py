@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import NewType
 
-__all__ = ["PostId", "SiteId", "VenueId"]
+__all__ = ["AccountId", "EntryId", "HouseholdId", "PersonId", "PostId", "SiteId", "VenueId"]
 
 SiteId = NewType("SiteId", str)
 """Identifies a practice site (Centre, Institute, Station or Point)."""
@@ -24,3 +24,15 @@ VenueId = NewType("VenueId", str)
 
 PostId = NewType("PostId", str)
 """Identifies a post (职务), such as a village party secretary; people hold posts over time."""
+
+PersonId = NewType("PersonId", str)
+"""Identifies a person (a resident, a volunteer); a surrogate, never an ID-card number."""
+
+HouseholdId = NewType("HouseholdId", str)
+"""Identifies a household (户), whose members' points pool in one account."""
+
+AccountId = NewType("AccountId", str)
+"""Identifies a points account in a ledger (held by a person or a household)."""
+
+EntryId = NewType("EntryId", str)
+"""Identifies a ledger entry: its idempotency key, unique in its ledger."""

@@ -1,0 +1,198 @@
+"""An in-memory ledger store: for tests, notebooks and what-if runs.
+
+Writes are serial (a lock) and atomic (a failed write is undone before the lock
+is released). Nothing survives the process; there is no hash chain, since no one
+can edit the entries behind the ledger's back.
+
+Examples
+--------
+>>> from wenming.points import Ledger, conduct_card
+>>> ledger = Ledger(MemoryStore(conduct_card()))
+>>> ledger.scheme.opening
+100
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
+
+from wenming.points.accounts import Account, Household
+from wenming.points.entries import Entry, Reverse
+from wenming.points.schemes import PointsScheme
+from wenming.points.shop import Item, StockLine
+from wenming.points.store import GENESIS, LedgerTransaction, LedgerView, Posted
+
+__all__ = ["MemoryStore"]
+
+T = TypeVar("T")
+
+
+class MemoryStore:
+    """A ledger store held in memory.
+
+    Parameters
+    ----------
+    scheme : PointsScheme
+        The scheme the ledger keeps.
+    """
+
+    def __init__(self, scheme: PointsScheme) -> None:
+        self._scheme = scheme
+        self._accounts: dict[str, Account] = {}
+        self._entries: list[Entry] = []
+        self._by_key: dict[str, Entry] = {}
+        self._by_account: dict[str, list[Entry]] = {}
+        self._balances: dict[str, int] = {}
+        self._reversed: set[str] = set()
+        self._stock: dict[str, StockLine] = {}
+        self._households: dict[str, Household] = {}
+        self._lock = threading.RLock()
+
+    def read(self, work: Callable[[LedgerView], T]) -> T:
+        """Run ``work`` over the store while no write runs."""
+        with self._lock:
+            return work(_Txn(self))
+
+    def write(self, work: Callable[[LedgerTransaction], T]) -> T:
+        """Run ``work`` atomically: if it raises, every change it made is undone."""
+        with self._lock:
+            txn = _Txn(self)
+            try:
+                return work(txn)
+            except BaseException:
+                txn.undo()
+                raise
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class _Txn:
+    """A view of a :class:`MemoryStore` that writes in place and can undo its writes."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.s = store
+        self._undo: list[Callable[[], None]] = []
+
+    def undo(self) -> None:
+        for action in reversed(self._undo):
+            action()
+        self._undo.clear()
+
+    # ------------------------------------------------------------------ reads
+
+    def scheme(self) -> PointsScheme:
+        return self.s._scheme
+
+    def accounts(self, ids: Iterable[str]) -> dict[str, Account]:
+        known = self.s._accounts
+        return {i: known[i] for i in ids if i in known}
+
+    def all_accounts(self) -> list[Account]:
+        return list(self.s._accounts.values())
+
+    def balances(self, ids: Iterable[str]) -> dict[str, int]:
+        known = self.s._balances
+        return {i: known[i] for i in ids if i in known}
+
+    def all_balances(self) -> dict[str, int]:
+        return dict(self.s._balances)
+
+    def entries_by_key(self, keys: Iterable[str]) -> dict[str, Entry]:
+        known = self.s._by_key
+        return {k: known[k] for k in keys if k in known}
+
+    def reversed_keys(self, keys: Iterable[str]) -> set[str]:
+        return self.s._reversed.intersection(keys)
+
+    def account_entries(self, account: str) -> list[Entry]:
+        return list(self.s._by_account.get(account, ()))
+
+    def postings(self) -> Iterator[Posted]:
+        for seq, entry in enumerate(self.s._entries, 1):
+            yield Posted(seq=seq, entry=entry)
+
+    def head(self) -> tuple[int, str]:
+        return len(self.s._entries), GENESIS
+
+    def items(self, codes: Iterable[str]) -> dict[str, StockLine]:
+        known = self.s._stock
+        return {c: known[c] for c in codes if c in known}
+
+    def all_items(self) -> list[StockLine]:
+        return [self.s._stock[c] for c in sorted(self.s._stock)]
+
+    def households(self) -> list[Household]:
+        return [self.s._households[h] for h in sorted(self.s._households)]
+
+    def store_problems(self) -> list[str]:
+        return []
+
+    # ----------------------------------------------------------------- writes
+
+    def add_account(self, account: Account) -> None:
+        s = self.s
+        s._accounts[account.id] = account
+        s._balances[account.id] = 0
+        s._by_account[account.id] = []
+
+        def undo() -> None:
+            del s._accounts[account.id], s._balances[account.id], s._by_account[account.id]
+
+        self._undo.append(undo)
+
+    def append(self, entries: Sequence[Entry]) -> None:
+        s = self.s
+        start = len(s._entries)
+        old_balances: dict[str, int] = {}
+        by_key, by_account, balances = s._by_key, s._by_account, s._balances
+        rev: list[str] = []
+
+        def undo() -> None:
+            for entry in s._entries[start:]:
+                by_key.pop(entry.key, None)
+                by_account[entry.account].pop()
+            del s._entries[start:]
+            balances.update(old_balances)
+            s._reversed.difference_update(rev)
+
+        self._undo.append(undo)
+        s._entries.extend(entries)
+        for entry in entries:
+            account = entry.account
+            by_key[entry.key] = entry
+            by_account[account].append(entry)
+            if account not in old_balances:
+                old_balances[account] = balances[account]
+            balances[account] += entry.points
+            if type(entry) is Reverse:
+                s._reversed.add(entry.reverses)
+                rev.append(entry.reverses)
+
+    def set_stock(self, item: Item, stock: int) -> None:
+        s = self.s
+        old = s._stock.get(item.code)
+        s._stock[item.code] = StockLine(item=item, stock=stock)
+
+        def undo() -> None:
+            if old is None:
+                del s._stock[item.code]
+            else:
+                s._stock[item.code] = old
+
+        self._undo.append(undo)
+
+    def put_household(self, household: Household) -> None:
+        s = self.s
+        old = s._households.get(household.id)
+        s._households[household.id] = household
+
+        def undo() -> None:
+            if old is None:
+                del s._households[household.id]
+            else:
+                s._households[household.id] = old
+
+        self._undo.append(undo)

@@ -1,0 +1,559 @@
+"""A ledger in one SQLite file: durable, shared by several processes, tamper-evident.
+
+The only module of wenming that imports :mod:`sqlite3`.
+
+- **One transaction per write.** Every append or batch is one ``BEGIN IMMEDIATE``
+  … ``COMMIT``; a crash at any point leaves the file with all of it or none.
+- **Several writers.** ``BEGIN IMMEDIATE`` takes the file's write lock before the
+  ledger reads what it checks, so two processes never both spend the same points
+  or take the same last item. A writer that finds the file locked waits (the
+  busy timeout) and retries a bounded number of times, then raises
+  :class:`~wenming.points.errors.LedgerBusyError` having written nothing.
+- **Maintained balances.** A ``balances`` table is updated in the same
+  transaction as the entries, so a balance query reads one row.
+- **A hash chain.** Each entry row stores the SHA-256 of its sequence number, its
+  canonical content and the previous row's hash; the head (count and last hash)
+  is recorded too. :meth:`wenming.points.Ledger.verify` recomputes them all.
+- **WAL** journal; ``synchronous=FULL`` by default, so a committed write survives
+  a power cut too (``"normal"`` survives a crashed process, not a power cut).
+- **Versioned.** The file's ``application_id`` marks it as a wenming ledger and
+  its ``user_version`` is the schema version: a newer file or a file that is not
+  a ledger fails to open with a clear message.
+
+Examples
+--------
+>>> import datetime as dt, pathlib, tempfile
+>>> from wenming.points import Ledger, conduct_card
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "village.ledger"
+>>> at = dt.datetime(2024, 3, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+>>> with Ledger.create(path, conduct_card()) as ledger:
+...     _ = ledger.open_account("hh-017", at=at, operator="clerk-li")
+>>> with Ledger.open(path) as ledger:
+...     print(ledger.balance("hh-017"), len(ledger), ledger.verify())
+100 1 ()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal, TypeAlias, TypeVar
+
+from wenming.errors import FileAccessError, FormatError, VersionError
+from wenming.points.accounts import Account, Household, Member
+from wenming.points.entries import Entry, Reverse, canonical_bytes, entry_from_dict
+from wenming.points.errors import LedgerBusyError, LedgerFileError
+from wenming.points.schemes import PointsScheme
+from wenming.points.shop import Item, StockLine
+from wenming.points.store import (
+    GENESIS,
+    LedgerTransaction,
+    LedgerView,
+    Posted,
+    chunks,
+    hash_content,
+)
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SqliteStore", "Synchronous"]
+
+T = TypeVar("T")
+
+Synchronous: TypeAlias = Literal["off", "normal", "full"]
+"""SQLite's ``synchronous`` setting: ``"full"`` (default) survives power cuts."""
+
+APPLICATION_ID = 0x574D4C47  # "WMLG"
+"""The SQLite ``application_id`` that marks a file as a wenming ledger."""
+
+SCHEMA_VERSION = 1
+"""The schema version this wenming writes (the file's ``user_version``)."""
+
+_CHUNK = 500  # keys per "IN (...)" query, well under SQLite's variable limit
+
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    holder_type TEXT NOT NULL,
+    opened TEXT NOT NULL
+);
+CREATE TABLE entries (
+    seq INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    points INTEGER NOT NULL,
+    reverses TEXT,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX entries_account ON entries (account, seq);
+CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
+CREATE TABLE balances (account TEXT PRIMARY KEY, balance INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE items (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    price INTEGER NOT NULL,
+    stock INTEGER NOT NULL CHECK (stock >= 0)
+) WITHOUT ROWID;
+CREATE TABLE households (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+_TABLES = frozenset({"meta", "accounts", "entries", "balances", "items", "households"})
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def _connect(path: Path, *, create: bool, timeout: float) -> sqlite3.Connection:
+    mode = "rwc" if create else "rw"
+    uri = f"{path.absolute().as_uri()}?mode={mode}"
+    return sqlite3.connect(
+        uri, uri=True, isolation_level=None, timeout=timeout, check_same_thread=False
+    )
+
+
+def _pragmas(conn: sqlite3.Connection, synchronous: Synchronous) -> None:
+    if synchronous not in ("off", "normal", "full"):
+        raise ValueError(f"synchronous must be 'off', 'normal' or 'full', not {synchronous!r}")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
+    conn.execute("PRAGMA foreign_keys=OFF")
+
+
+class SqliteStore:
+    """A ledger store in one SQLite file (use :meth:`create` or :meth:`open`).
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open connection to a checked ledger file (private; use the constructors).
+    path : pathlib.Path
+        The file.
+    scheme : PointsScheme
+        The scheme recorded in the file.
+    retries : int
+        How many times a write is tried while other writers hold the file.
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, scheme: PointsScheme, *, retries: int = 8
+    ) -> None:
+        self._conn = conn
+        self._path = path
+        self._scheme = scheme
+        self._retries = retries
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ constructors
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        scheme: PointsScheme,
+        *,
+        synchronous: Synchronous = "full",
+        timeout: float = 5.0,
+    ) -> SqliteStore:
+        """Create a new ledger file for ``scheme``; an existing file is never overwritten.
+
+        The file is built under a temporary name in the same folder and linked
+        into place in one step, so a crash leaves no half-made ledger behind.
+
+        Raises
+        ------
+        FileAccessError
+            If ``path`` exists or the folder cannot be written.
+        """
+        target = Path(path)
+        if target.exists():
+            raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{random.getrandbits(32):08x}.tmp")
+        try:
+            conn = _connect(tmp, create=True, timeout=timeout)
+            try:
+                _pragmas(conn, synchronous)
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                meta = {
+                    "format": "wenming-ledger",
+                    "scheme": json.dumps(scheme.to_dict(), ensure_ascii=False, sort_keys=True),
+                    "head_seq": "0",
+                    "head_hash": GENESIS,
+                }
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+            os.link(tmp, target)  # fails if someone created the target meanwhile
+        except FileExistsError:
+            raise FileAccessError(
+                17, "already exists; a ledger is never overwritten", str(path)
+            ) from None
+        except (OSError, sqlite3.Error) as exc:
+            raise FileAccessError(
+                getattr(exc, "errno", None), f"cannot create the ledger: {exc}", str(path)
+            ) from None
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        return cls.open(target, synchronous=synchronous, timeout=timeout)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: Synchronous = "full",
+        timeout: float = 5.0,
+        retries: int = 8,
+    ) -> SqliteStore:
+        """Open an existing ledger file.
+
+        Raises
+        ------
+        FileAccessError
+            If the file does not exist or cannot be read.
+        LedgerFileError
+            If it is not a wenming ledger, or it is damaged.
+        VersionError
+            If a newer wenming wrote it, in a schema this one cannot read.
+        """
+        target = Path(path)
+        source = str(path)
+        if not target.is_file():
+            raise FileAccessError(2, "no such ledger file", source)
+        try:
+            conn = _connect(target, create=False, timeout=timeout)
+        except sqlite3.Error as exc:
+            raise FileAccessError(None, f"cannot open the ledger: {exc}", source) from None
+        try:
+            try:
+                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.DatabaseError:
+                raise LedgerFileError(
+                    "is not a wenming ledger (not a SQLite database at all)", source=source
+                ) from None
+            if app_id != APPLICATION_ID:
+                raise LedgerFileError(
+                    "is a SQLite database but not a wenming ledger", source=source
+                )
+            if version > SCHEMA_VERSION:
+                raise VersionError(
+                    [
+                        f"ledger schema version {version} was written by a newer wenming; "
+                        f"this one reads up to version {SCHEMA_VERSION}: upgrade wenming"
+                    ],
+                    source=source,
+                )
+            if version < 1:
+                raise LedgerFileError("is a damaged ledger (no schema version)", source=source)
+            _pragmas(conn, synchronous)
+            try:
+                tables = {
+                    row[0]
+                    for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+                missing = _TABLES - tables
+                if missing:
+                    raise LedgerFileError(
+                        f"is a damaged ledger (missing tables: {', '.join(sorted(missing))})",
+                        source=source,
+                    )
+                row = conn.execute("SELECT value FROM meta WHERE name='scheme'").fetchone()
+            except sqlite3.DatabaseError as exc:
+                if _busy(exc):
+                    raise LedgerBusyError(path=source, attempts=1) from None
+                raise LedgerFileError(f"is a damaged ledger ({exc})", source=source) from None
+            if row is None:
+                raise LedgerFileError("is a damaged ledger (no scheme recorded)", source=source)
+            try:
+                scheme = PointsScheme.from_dict(json.loads(row[0]), source=source)
+            except (ValueError, FormatError) as exc:
+                raise LedgerFileError(
+                    f"is a damaged ledger (its scheme cannot be read: {exc})", source=source
+                ) from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, target, scheme, retries=retries)
+
+    @property
+    def path(self) -> Path:
+        """The ledger file."""
+        return self._path
+
+    def close(self) -> None:
+        """Close the connection (committed writes are already on disk)."""
+        with self._lock:
+            self._conn.close()
+
+    # ------------------------------------------------------------ transactions
+
+    def read(self, work: Callable[[LedgerView], T]) -> T:
+        """Run ``work`` over one consistent snapshot of the file."""
+        return self._run(work, "BEGIN")
+
+    def write(self, work: Callable[[LedgerTransaction], T]) -> T:
+        """Run ``work`` in one ``BEGIN IMMEDIATE`` transaction, retrying while the file is busy."""
+        return self._run(work, "BEGIN IMMEDIATE")
+
+    def _run(self, work: Callable[[_SqliteTxn], T], begin: str) -> T:
+        conn = self._conn
+        delay = 0.01
+        with self._lock:
+            for attempt in range(1, self._retries + 1):
+                try:
+                    conn.execute(begin)
+                    try:
+                        result = work(_SqliteTxn(self))
+                        conn.execute("COMMIT")
+                        return result
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+                except sqlite3.Error as exc:
+                    if not _busy(exc):
+                        raise self._damaged(exc) from None
+                    if attempt == self._retries:
+                        break
+                    time.sleep(delay * (1 + random.random()))
+                    delay = min(delay * 2, 1.0)
+            raise LedgerBusyError(path=str(self._path), attempts=self._retries)
+
+    def _damaged(self, exc: sqlite3.Error) -> Exception:
+        if isinstance(exc, sqlite3.IntegrityError):
+            return LedgerFileError(
+                f"is inconsistent ({exc}); run 'wenming ledger verify' on it",
+                source=str(self._path),
+            )
+        return LedgerFileError(
+            f"is a damaged ledger ({exc}); restore it from a backup", source=str(self._path)
+        )
+
+
+def _row_account(row: Sequence[Any]) -> Account:
+    return Account(
+        id=row[0], holder=row[1], holder_type=row[2], opened=dt.date.fromisoformat(row[3])
+    )
+
+
+def _load(body: str) -> Entry:
+    return entry_from_dict(json.loads(body))
+
+
+class _SqliteTxn:
+    """Reads and writes of one transaction on a :class:`SqliteStore`."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+        self.conn = store._conn
+        self.unreadable: list[str] = []
+
+    def _in(self, sql: str, values: Iterable[str]) -> Iterator[Any]:
+        unique = list(dict.fromkeys(values))
+        for part in chunks(unique, _CHUNK):
+            marks = ",".join("?" * len(part))
+            yield from self.conn.execute(sql.format(marks), part)
+
+    # ------------------------------------------------------------------ reads
+
+    def scheme(self) -> PointsScheme:
+        return self.store._scheme
+
+    def accounts(self, ids: Iterable[str]) -> dict[str, Account]:
+        rows = self._in(
+            "SELECT id, holder, holder_type, opened FROM accounts WHERE id IN ({})", ids
+        )
+        return {row[0]: _row_account(row) for row in rows}
+
+    def all_accounts(self) -> list[Account]:
+        rows = self.conn.execute(
+            "SELECT id, holder, holder_type, opened FROM accounts ORDER BY rowid"
+        )
+        return [_row_account(row) for row in rows]
+
+    def balances(self, ids: Iterable[str]) -> dict[str, int]:
+        rows = self._in("SELECT account, balance FROM balances WHERE account IN ({})", ids)
+        return dict(rows)
+
+    def all_balances(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT account, balance FROM balances"))
+
+    def entries_by_key(self, keys: Iterable[str]) -> dict[str, Entry]:
+        rows = self._in("SELECT key, body FROM entries WHERE key IN ({})", keys)
+        return {key: _load(body) for key, body in rows}
+
+    def reversed_keys(self, keys: Iterable[str]) -> set[str]:
+        rows = self._in("SELECT reverses FROM entries WHERE reverses IN ({})", keys)
+        return {row[0] for row in rows}
+
+    def account_entries(self, account: str) -> list[Entry]:
+        rows = self.conn.execute(
+            "SELECT body FROM entries WHERE account = ? ORDER BY seq", (account,)
+        )
+        return [_load(row[0]) for row in rows]
+
+    def postings(self) -> Iterator[Posted]:
+        rows = self.conn.execute(
+            "SELECT seq, key, account, kind, points, reverses, body, prev_hash, hash "
+            "FROM entries ORDER BY seq"
+        )
+        for seq, key, account, kind, points, reverses, body, prev_hash, hash_ in rows:
+            try:
+                entry = _load(body)
+            except (ValueError, FormatError) as exc:
+                self.unreadable.append(f"entry {seq} ('{key}') cannot be read: {exc}")
+                continue
+            problems = []
+            expected = (
+                entry.key,
+                entry.account,
+                entry.kind,
+                entry.points,
+                entry.reverses if type(entry) is Reverse else None,
+            )
+            if (key, account, kind, points, reverses) != expected:
+                problems.append(
+                    "its columns disagree with its content: it was edited outside wenming"
+                )
+            yield Posted(
+                seq=seq, entry=entry, prev_hash=prev_hash, hash=hash_, problems=tuple(problems)
+            )
+
+    def head(self) -> tuple[int, str]:
+        meta = dict(
+            self.conn.execute(
+                "SELECT name, value FROM meta WHERE name IN ('head_seq', 'head_hash')"
+            )
+        )
+        try:
+            return int(meta.get("head_seq", "-1")), str(meta.get("head_hash", ""))
+        except ValueError:
+            return -1, str(meta.get("head_hash", ""))
+
+    def items(self, codes: Iterable[str]) -> dict[str, StockLine]:
+        rows = self._in("SELECT code, name, price, stock FROM items WHERE code IN ({})", codes)
+        return {row[0]: _stock(row) for row in rows}
+
+    def all_items(self) -> list[StockLine]:
+        rows = self.conn.execute("SELECT code, name, price, stock FROM items ORDER BY code")
+        return [_stock(row) for row in rows]
+
+    def households(self) -> list[Household]:
+        rows = self.conn.execute("SELECT body FROM households ORDER BY id")
+        return [_household(json.loads(row[0])) for row in rows]
+
+    def store_problems(self) -> list[str]:
+        problems = list(self.unreadable)
+        result = [row[0] for row in self.conn.execute("PRAGMA quick_check")]
+        if result != ["ok"]:
+            problems.extend(f"SQLite integrity check: {line}" for line in result)
+        return problems
+
+    # ----------------------------------------------------------------- writes
+
+    def add_account(self, account: Account) -> None:
+        self.conn.execute(
+            "INSERT INTO accounts (id, holder, holder_type, opened) VALUES (?, ?, ?, ?)",
+            (account.id, account.holder, account.holder_type.value, account.opened.isoformat()),
+        )
+        self.conn.execute("INSERT INTO balances (account, balance) VALUES (?, 0)", (account.id,))
+
+    def append(self, entries: Sequence[Entry]) -> None:
+        seq, prev = self.head()
+        rows = []
+        deltas: dict[str, int] = {}
+        for entry in entries:
+            seq += 1
+            body = canonical_bytes(entry)
+            digest = hash_content(prev, seq, body)
+            account = entry.account
+            rows.append(
+                (
+                    seq,
+                    entry.key,
+                    account,
+                    entry.kind,
+                    entry.points,
+                    entry.reverses if type(entry) is Reverse else None,
+                    body.decode("utf-8"),
+                    prev,
+                    digest,
+                )
+            )
+            deltas[account] = deltas.get(account, 0) + entry.points
+            prev = digest
+        self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.conn.executemany(
+            "UPDATE balances SET balance = balance + ? WHERE account = ?",
+            [(delta, account) for account, delta in deltas.items()],
+        )
+        self.conn.executemany(
+            "UPDATE meta SET value = ? WHERE name = ?",
+            [(str(seq), "head_seq"), (prev, "head_hash")],
+        )
+
+    def set_stock(self, item: Item, stock: int) -> None:
+        self.conn.execute(
+            "INSERT INTO items (code, name, price, stock) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (code) DO UPDATE SET name = excluded.name, price = excluded.price, "
+            "stock = excluded.stock",
+            (item.code, item.name, item.price, stock),
+        )
+
+    def put_household(self, household: Household) -> None:
+        body = {
+            "id": household.id,
+            "members": [
+                {
+                    "person": m.person,
+                    "joined": m.joined.isoformat(),
+                    "left": None if m.left is None else m.left.isoformat(),
+                }
+                for m in household.members
+            ],
+        }
+        self.conn.execute(
+            "INSERT INTO households (id, body) VALUES (?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            (household.id, json.dumps(body, ensure_ascii=False, sort_keys=True)),
+        )
+
+
+def _stock(row: Sequence[Any]) -> StockLine:
+    return StockLine(item=Item(code=row[0], name=row[1], price=row[2]), stock=row[3])
+
+
+def _household(data: dict[str, Any]) -> Household:
+    return Household(
+        id=data["id"],
+        members=tuple(
+            Member(
+                person=m["person"],
+                joined=dt.date.fromisoformat(m["joined"]),
+                left=None if m["left"] is None else dt.date.fromisoformat(m["left"]),
+            )
+            for m in data["members"]
+        ),
+    )
