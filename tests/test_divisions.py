@@ -6,9 +6,15 @@ the township and village digit bands, the urban-rural classes, Ziyang's 17 towns
 
 from __future__ import annotations
 
+import codecs
 import csv
+import errno
+import inspect
 import math
+import os
+import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -29,6 +35,7 @@ from wenming.divisions import (
 from wenming.errors import (
     DivisionCodeError,
     DuplicateIdError,
+    FileAccessError,
     FormatError,
     InvariantError,
     WenmingError,
@@ -867,21 +874,289 @@ def test_read_tables_missing_column(tmp_path: Path) -> None:
     with pytest.raises(FormatError) as info:
         DivisionTable.read_csv_dir(tmp_path, edition="test")
     assert info.value.source == str(cities)
-    assert "line 2" in str(info.value)
-    assert "'code'" in str(info.value)
+    # The header is what lacks the column: line 1, and what it has instead.
+    assert info.value.errors == ("line 1: no column 'code' in the header (found 'id', 'name')",)
 
 
 def test_read_tables_missing_file(tmp_path: Path) -> None:
     _small_tables(tmp_path)
-    (tmp_path / "streets.csv").unlink()
-    with pytest.raises(FormatError) as info:
+    streets = tmp_path / "streets.csv"
+    streets.unlink()
+    with pytest.raises(FileAccessError) as info:
         DivisionTable.read_csv_dir(tmp_path, edition="test")
-    assert info.value.source == str(tmp_path / "streets.csv")
-    assert "cannot read" in str(info.value)
-    assert str(info.value).startswith(str(tmp_path / "streets.csv"))
+    err = info.value
+    assert isinstance(err, OSError)
+    assert isinstance(err, WenmingError)
+    assert not isinstance(err, FormatError)
+    assert err.errno == errno.ENOENT
+    assert err.filename == str(streets)
+    assert "cannot read" in str(err)
+    assert str(err).startswith(str(streets))
 
 
 def test_read_tables_missing_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "nowhere"
+    with pytest.raises(FileAccessError) as info:
+        DivisionTable.read_csv_dir(folder, edition="test")
+    assert info.value.errno == errno.ENOENT
+    assert info.value.filename == str(folder)
+    assert str(info.value) == f"{folder}: cannot read the division tables: no such folder"
+
+
+def test_read_tables_folder_is_a_file(tmp_path: Path) -> None:
+    file = tmp_path / "tables.csv"
+    file.write_text("code,name\n", encoding="utf-8")
+    with pytest.raises(FileAccessError) as info:
+        DivisionTable.read_csv_dir(file, edition="test")
+    assert info.value.errno == errno.ENOTDIR
+    assert "not a folder" in str(info.value)
+
+
+def test_read_tables_file_is_a_folder(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    (tmp_path / "cities.csv").unlink()
+    (tmp_path / "cities.csv").mkdir()
+    with pytest.raises(FileAccessError) as info:
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    assert info.value.filename == str(tmp_path / "cities.csv")
+
+
+def test_read_tables_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod 000 does not stop root, so the refusal is simulated where files are read.
+    _small_tables(tmp_path)
+    areas = tmp_path / "areas.csv"
+    read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == areas:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(FileAccessError) as info:
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    assert info.value.errno == errno.EACCES
+    assert str(info.value) == f"{areas}: cannot read the division table: Permission denied"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_read_tables_unreadable_folder(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    tmp_path.chmod(0)
+    try:
+        with pytest.raises(FileAccessError) as info:
+            DivisionTable.read_csv_dir(tmp_path, edition="test")
+    finally:
+        tmp_path.chmod(0o700)
+    assert info.value.errno == errno.EACCES
+
+
+def test_read_tables_with_a_byte_order_mark(tmp_path: Path) -> None:
+    # Excel's "CSV UTF-8" starts the file with a BOM; the header is still "code".
+    _small_tables(tmp_path)
+    expected = DivisionTable.read_csv_dir(tmp_path, edition="test")
+    for name in ("provinces.csv", "cities.csv", "areas.csv", "streets.csv"):
+        file = tmp_path / name
+        file.write_bytes(codecs.BOM_UTF8 + file.read_bytes())
+    assert DivisionTable.read_csv_dir(tmp_path, edition="test") == expected
+
+
+def test_read_tables_not_utf8(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    areas = tmp_path / "areas.csv"
+    areas.write_bytes("code,name\n610924,Ziyang\n611021,洛南县\n".encode("gbk"))
     with pytest.raises(FormatError) as info:
-        DivisionTable.read_csv_dir(tmp_path / "nowhere", edition="test")
-    assert "provinces.csv" in str(info.value)
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    err = info.value
+    assert err.source == str(areas)
+    assert len(err.errors) == 1
+    assert err.errors[0].startswith("line 3: byte 0xc2 is not UTF-8 text")
+    assert "save the file as UTF-8" in err.errors[0]
+    assert str(err).startswith(f"{areas}: line 3: ")
+
+
+def test_read_tables_csv_error(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    streets = tmp_path / "streets.csv"
+    huge = "x" * (csv.field_size_limit() + 1)
+    streets.write_text(f"code,name\n610924100,城关镇\n610924101,{huge}\n", encoding="utf-8")
+    with pytest.raises(FormatError) as info:
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    assert info.value.source == str(streets)
+    assert info.value.errors[0].startswith("line 3: field larger than field limit")
+
+
+def test_read_tables_line_numbers_after_multiline_fields_and_blank_lines(
+    tmp_path: Path,
+) -> None:
+    _small_tables(tmp_path)
+    streets = tmp_path / "streets.csv"
+    streets.write_text(
+        'code,name\n610924100,"城关镇\n(县城)"\n\n610924101,蒿坪镇\n61092410X,汉王镇\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(FormatError) as info:
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    # lines: 1 header, 2-3 one row, 4 blank, 5 蒿坪镇, 6 the bad code
+    assert info.value.errors[0].startswith("line 6: division code '61092410X'")
+
+    streets.write_text(
+        'code,name\n610924100,"城关镇\n(县城)"\n610924100,城关镇\n', encoding="utf-8"
+    )
+    with pytest.raises(FormatError) as info:
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    assert info.value.errors == ("line 4: code 610924100 repeats line 2",)
+
+
+def test_read_tables_empty_file(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    provinces = tmp_path / "provinces.csv"
+    provinces.write_text("", encoding="utf-8")
+    with pytest.raises(FormatError, match="empty; expected a header") as info:
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    assert info.value.source == str(provinces)
+
+
+def test_read_tables_short_row(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name\n610924,紫阳县\n611021\n", encoding="utf-8")
+    with pytest.raises(FormatError) as info:
+        DivisionTable.read_csv_dir(tmp_path, edition="test")
+    assert info.value.errors == ("line 3: 1 field(s), too few for the header's columns",)
+
+
+def test_read_tables_other_columns_in_any_order(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    expected = DivisionTable.read_csv_dir(tmp_path, edition="test")
+    areas = tmp_path / "areas.csv"
+    areas.write_text("name,note,code\n紫阳县,x,610924\n洛南县,,611021\n", encoding="utf-8")
+    assert DivisionTable.read_csv_dir(tmp_path, edition="test") == expected
+
+
+@pytest.mark.parametrize(
+    ("counties", "kept"),
+    [
+        (
+            ["61"],
+            {"61", "6109", "6110", "610924", "611021", "610924100", "610924101", "611021001"},
+        ),
+        (["6110"], {"61", "6110", "611021", "611021001"}),
+        (
+            ["6100"],
+            {"61", "6109", "6110", "610924", "611021", "610924100", "610924101", "611021001"},
+        ),
+        (["611021"], {"61", "6110", "611021", "611021001"}),
+        (["611021000000"], {"61", "6110", "611021", "611021001"}),
+        ([DivisionCode.parse("611021")], {"61", "6110", "611021", "611021001"}),
+        (["611021001"], {"61", "6110", "611021", "611021001"}),
+        (["611021001201"], {"61", "6110", "611021", "611021001"}),
+        ("6110", {"61", "6110", "611021", "611021001"}),
+        (
+            ["6109", "611021"],
+            {"61", "6109", "6110", "610924", "611021", "610924100", "610924101", "611021001"},
+        ),
+        ((c for c in ["6110"]), {"61", "6110", "611021", "611021001"}),
+        (["62"], set()),
+        ([], set()),
+    ],
+)
+def test_read_tables_counties_accepts_any_level(
+    tmp_path: Path, counties: Iterable[str], kept: set[str]
+) -> None:
+    _small_tables(tmp_path)
+    table = DivisionTable.read_csv_dir(tmp_path, edition="test", counties=counties)
+    assert {c.short for c in table} == kept
+
+
+def test_read_tables_counties_bad_code(tmp_path: Path) -> None:
+    _small_tables(tmp_path)
+    with pytest.raises(DivisionCodeError, match="has 3 digits"):
+        DivisionTable.read_csv_dir(tmp_path, edition="test", counties=["610"])
+    with pytest.raises(DivisionCodeError, match="not int"):
+        DivisionTable.read_csv_dir(tmp_path, edition="test", counties=[610924])  # type: ignore[list-item]
+
+
+def test_real_table_prefecture_and_province_prefixes(national: DivisionTable) -> None:
+    ankang = DivisionTable.read_csv_dir(DATA, edition="2023", counties=["6109"])
+    assert ankang["61"].name == "陕西省"
+    assert {d.level for d in ankang.values()} == {
+        DivisionLevel.PROVINCE,
+        DivisionLevel.PREFECTURE,
+        DivisionLevel.COUNTY,
+        DivisionLevel.TOWN,
+    }
+    assert sum(1 for d in ankang.values() if d.level is DivisionLevel.COUNTY) == 10
+    assert all(
+        d.code.short in ("61", "6109") or d.code.startswith("6109") for d in ankang.values()
+    )
+
+    shaanxi = DivisionTable.read_csv_dir(DATA, edition="2023", counties="61")
+    assert shaanxi == DivisionTable.of(
+        "2023", (d for d in national.values() if d.code.province == "61")
+    )
+    assert len(shaanxi) == 1453
+    dongguan = DivisionTable.read_csv_dir(DATA, edition="2023", counties=["4419"])
+    assert dongguan["4419"].level is DivisionLevel.COUNTY
+    assert len(dongguan) == 1 + 1 + 36
+
+
+# --- the table record itself
+
+
+def _rows() -> list[Division]:
+    return [Division(code="610924", name="紫阳县"), Division(code="610924101", name="蒿坪镇")]
+
+
+def test_table_constructor_matches_its_docstring() -> None:
+    documented = re.findall(
+        r"^    (\w+) : ", (DivisionTable.__doc__ or "").split("Raises")[0], flags=re.M
+    )
+    assert documented == list(inspect.signature(DivisionTable).parameters)
+    table = DivisionTable(edition="2023", divisions=_rows())
+    assert table == DivisionTable.of("2023", _rows())
+    assert table.by_code[DivisionCode.parse("610924")].name == "紫阳县"
+    assert attrs.evolve(table, edition="2024").by_code == table.by_code
+
+
+def test_table_by_code_is_read_only_and_a_copy() -> None:
+    rows = {d.code: d for d in _rows()}
+    table = DivisionTable(edition="2023", divisions=rows)
+    with pytest.raises(TypeError):
+        table.by_code[DivisionCode.parse("610925")] = Division(code="610925", name="x")  # type: ignore[index]
+    del rows[DivisionCode.parse("610924")]
+    assert len(table) == 2
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        table.by_code = {}  # type: ignore[misc]
+
+
+def test_table_is_hashable() -> None:
+    a = DivisionTable.of("2023", _rows())
+    b = DivisionTable.of("2023", reversed(_rows()))
+    assert a == b
+    assert hash(a) == hash(b)
+    assert {a: 1}[b] == 1
+    assert a != DivisionTable.of("2024", _rows())
+    assert a != DivisionTable.of("2023", _rows()[:1])
+
+
+def test_table_repr_is_short() -> None:
+    assert repr(DivisionTable.of("2023", _rows())) == "<DivisionTable '2023': 2 divisions>"
+
+
+def test_table_refuses_what_is_not_a_division() -> None:
+    with pytest.raises(InvariantError, match="Division records, not str"):
+        DivisionTable(edition="2023", divisions=["610924"])  # type: ignore[list-item]
+    with pytest.raises(InvariantError, match="not Division"):
+        DivisionTable(edition="2023", divisions=_rows()[0])  # type: ignore[arg-type]
+    with pytest.raises(InvariantError, match="edition must not be blank"):
+        DivisionTable(edition=" ", divisions=_rows())
+    with pytest.raises(DuplicateIdError):
+        DivisionTable(edition="2023", divisions=[*_rows(), Division(code="610924000", name="y")])
+
+
+def test_table_membership_of_malformed_codes() -> None:
+    table = DivisionTable.of("2023", _rows())
+    assert "61092" not in table
+    assert 610924 not in table  # type: ignore[comparison-overlap]
+    assert "610924000000" in table

@@ -27,13 +27,24 @@ from __future__ import annotations
 
 import csv
 import enum
+import errno
+import io
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from wenming._fields import text, to_enum, to_real
-from wenming.errors import DivisionCodeError, DuplicateIdError, FormatError, InvariantError
+from wenming.errors import (
+    DivisionCodeError,
+    DuplicateIdError,
+    FileAccessError,
+    FormatError,
+    InvariantError,
+)
 
 __all__ = [
     "Coordinates",
@@ -326,12 +337,6 @@ class DivisionCode(str):
         return VillageType.OTHER
 
 
-def _kept(code: DivisionCode, level: DivisionLevel, keep: set[str]) -> bool:
-    if level >= DivisionLevel.COUNTY:
-        return code.county in keep
-    return any(k.startswith(code.short) for k in keep)
-
-
 def _longitude(value: object) -> float:
     return to_real("longitude", value, low=-180, high=180)
 
@@ -466,66 +471,228 @@ class Division:
         return None
 
 
-@attrs.frozen(kw_only=True)
+def _index(
+    divisions: Iterable[Division] | Mapping[Any, Division],
+) -> Mapping[DivisionCode, Division]:
+    """Index division records by code, read-only, refusing duplicates and non-records.
+
+    A mapping's values are taken (a table's ``by_code``, say); its keys are not read.
+    """
+    if isinstance(divisions, str) or not isinstance(divisions, Iterable):
+        raise InvariantError(
+            f"divisions must be a list of Division records, not {type(divisions).__name__}",
+            field="divisions",
+            value=divisions,
+        )
+    rows = divisions.values() if isinstance(divisions, Mapping) else divisions
+    by_code: dict[DivisionCode, Division] = {}
+    for d in rows:
+        if not isinstance(d, Division):
+            raise InvariantError(
+                f"divisions must hold Division records, not {type(d).__name__}",
+                field="divisions",
+                value=d,
+            )
+        if d.code in by_code:
+            raise DuplicateIdError("division", d.code)
+        by_code[d.code] = d
+    return MappingProxyType(by_code)
+
+
+def _selection(counties: Iterable[str] | str) -> tuple[frozenset[str], frozenset[str]]:
+    """The code prefixes a ``counties=`` argument keeps, and the prefixes above them.
+
+    A province or prefecture keeps everything under it; a county, town or village
+    keeps its whole county. The provinces and prefectures above are kept too.
+    """
+    items = [counties] if isinstance(counties, str) else counties
+    inside = set()
+    for item in items:
+        code = DivisionCode.parse(item)
+        inside.add(str(code)[: _LEVEL_DIGITS[min(code.level, DivisionLevel.COUNTY)]])
+    above = {p[:n] for p in inside for n in (2, 4) if n < len(p)}
+    return frozenset(inside), frozenset(above)
+
+
+def _selected(code: DivisionCode, inside: frozenset[str], above: frozenset[str]) -> bool:
+    full = str(code)
+    return full[:2] in inside or full[:4] in inside or full[:6] in inside or code.short in above
+
+
+def _decode(file: Path) -> str:
+    """The text of a table file: UTF-8, with or without a byte-order mark."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise FileAccessError(
+            exc.errno, f"cannot read the division table: {exc.strerror or exc}", str(file)
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(
+            [
+                f"line {line}: byte {data[exc.start]:#04x} is not UTF-8 text; save the file "
+                "as UTF-8 (files saved by Excel on Chinese Windows are often GBK)"
+            ],
+            source=str(file),
+        ) from None
+
+
+def _rows(file: Path) -> Iterator[tuple[int, str, str]]:
+    """Yield ``(line, code, name)`` for each data row of a table file.
+
+    ``line`` is the first physical line of the row, right after rows whose quoted
+    fields span several lines. Blank lines are skipped; other columns are ignored.
+    """
+    source = str(file)
+    reader = csv.reader(io.StringIO(_decode(file), newline=""))
+    end = 0  # the last physical line read so far
+    columns: tuple[int, int] | None = None
+    try:
+        for row in reader:
+            line, end = end + 1, reader.line_num
+            if not row:
+                continue
+            if columns is None:
+                header = [h.strip() for h in row]
+                missing = [c for c in ("code", "name") if c not in header]
+                if missing:
+                    found = ", ".join(repr(h) for h in header)
+                    raise FormatError(
+                        [f"line {line}: no column {missing[0]!r} in the header (found {found})"],
+                        source=source,
+                    )
+                columns = (header.index("code"), header.index("name"))
+                continue
+            if max(columns) >= len(row):
+                raise FormatError(
+                    [f"line {line}: {len(row)} field(s), too few for the header's columns"],
+                    source=source,
+                )
+            yield line, row[columns[0]], row[columns[1]]
+    except csv.Error as exc:
+        raise FormatError([f"line {reader.line_num}: {exc}"], source=source) from None
+    if columns is None:
+        raise FormatError(
+            ["the file is empty; expected a header line with code and name columns"],
+            source=source,
+        )
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class DivisionTable(Mapping[DivisionCode, Division]):
-    """A versioned edition of the division tables: code → :class:`Division`.
+    """A versioned edition of the division tables: a read-only mapping code → :class:`Division`.
 
     Parameters
     ----------
     edition : str
         The edition the codes belong to (``"2023"``): codes change over the years.
     divisions : iterable of Division
-        The rows; codes must be unique.
+        The rows; codes must be unique. Read them back, indexed by code, from
+        :attr:`by_code` (or the table itself, which is that mapping).
+
+    Raises
+    ------
+    DuplicateIdError
+        If two rows have the same code.
+    InvariantError
+        If ``divisions`` holds something other than :class:`Division` records.
 
     Examples
     --------
-    >>> table = DivisionTable.of("2023", [Division(code="610924", name="紫阳县")])
+    >>> table = DivisionTable(edition="2023", divisions=[Division(code="610924", name="紫阳县")])
     >>> table["610924"].name, len(table)
     ('紫阳县', 1)
+    >>> table
+    <DivisionTable '2023': 1 division>
+    >>> table == DivisionTable.of("2023", table.values()) and hash(table) == hash(table)
+    True
     """
 
-    edition: str
-    by_code: Mapping[DivisionCode, Division]
+    edition: str = attrs.field(validator=text)
+    by_code: Mapping[DivisionCode, Division] = attrs.field(
+        alias="divisions", converter=_index, hash=False
+    )
+    """The rows by code, read-only (a :class:`types.MappingProxyType`)."""
 
     @classmethod
     def of(cls, edition: str, divisions: Iterable[Division]) -> DivisionTable:
-        """Build a table from division records, refusing duplicate codes."""
-        by_code: dict[DivisionCode, Division] = {}
-        for d in divisions:
-            if d.code in by_code:
-                raise DuplicateIdError("division", d.code)
-            by_code[d.code] = d
-        return cls(edition=edition, by_code=by_code)
+        """Build a table from division records, refusing duplicate codes.
+
+        The same as ``DivisionTable(edition=edition, divisions=divisions)``.
+        """
+        return cls(edition=edition, divisions=divisions)
 
     @classmethod
     def read_csv_dir(
         cls,
-        path: str | Path,
+        path: str | os.PathLike[str],
         *,
         edition: str,
-        counties: Iterable[str] | None = None,
+        counties: Iterable[str] | str | None = None,
     ) -> DivisionTable:
-        """Read the province-to-township CSV tables of the 2023 statistical edition.
+        r"""Read the province-to-township CSV tables of the 2023 statistical edition.
 
         The folder holds ``provinces.csv``, ``cities.csv``, ``areas.csv`` and
-        ``streets.csv`` with ``code`` and ``name`` columns (the layout of the public
-        compilation of the National Bureau of Statistics' codes). The township row
-        ``350527000`` that stands for a whole county is skipped, and a
-        prefecture-level city listed again as a county (东莞 441900) is kept once,
-        as a county-level division.
+        ``streets.csv`` in UTF-8 (with or without a byte-order mark) with ``code``
+        and ``name`` columns (the layout of the public compilation of the National
+        Bureau of Statistics' codes). The township row ``350527000`` that stands for
+        a whole county is skipped, and a prefecture-level city listed again as a
+        county (东莞 441900) is kept once, as a county-level division.
 
         Parameters
         ----------
-        path : str or Path
+        path : str or PathLike
             The folder.
         edition : str
             The edition name to record (``"2023"``).
         counties : iterable of str, optional
-            Keep only these counties (6-digit codes), their towns and the
-            province and prefecture above them.
+            Keep only these divisions, their towns and the province and prefecture
+            above them. Codes of any accepted length (or :class:`DivisionCode`
+            objects): a province (``"61"``) or prefecture (``"6109"``) keeps all of
+            its counties, a county (``"610924"``) keeps itself, and a town or
+            village code keeps its whole county. A single code may be given alone.
+
+        Raises
+        ------
+        FileAccessError
+            If the folder or one of its files cannot be read (an ``OSError`` too).
+        FormatError
+            If a file is not UTF-8, is not CSV, lacks a ``code`` or ``name`` column or
+            has a bad row; the error names the file and the line.
+        DivisionCodeError
+            If a code in ``counties`` is malformed.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> for name, rows in [
+        ...     ("provinces.csv", "61,陕西省"),
+        ...     ("cities.csv", "6109,安康市\n6110,商洛市"),
+        ...     ("areas.csv", "610924,紫阳县\n611021,洛南县"),
+        ...     ("streets.csv", "610924101,蒿坪镇\n611021001,城关街道"),
+        ... ]:
+        ...     _ = (folder / name).write_text(f"code,name\n{rows}\n", encoding="utf-8")
+        >>> table = DivisionTable.read_csv_dir(folder, edition="2023", counties=["6109"])
+        >>> sorted(d.name for d in table.values())
+        ['安康市', '紫阳县', '蒿坪镇', '陕西省']
+        >>> DivisionTable.read_csv_dir(folder / "nowhere", edition="2023")
+        Traceback (most recent call last):
+        ...
+        wenming.errors.FileAccessError: ...nowhere: cannot read the division tables: no such folder
         """
         folder = Path(path)
-        keep = None if counties is None else {DivisionCode.parse(c).county for c in counties}
+        if not folder.is_dir():
+            gone = not folder.exists()
+            raise FileAccessError(
+                errno.ENOENT if gone else errno.ENOTDIR,
+                f"cannot read the division tables: {'no such folder' if gone else 'not a folder'}",
+                str(folder),
+            )
+        selection = None if counties is None else _selection(counties)
         rows: dict[DivisionCode, Division] = {}
         levels = (
             ("provinces.csv", DivisionLevel.PROVINCE),
@@ -535,39 +702,52 @@ class DivisionTable(Mapping[DivisionCode, Division]):
         )
         for name, level in levels:
             file = folder / name
-            try:
-                handle = file.open(encoding="utf-8", newline="")
-            except OSError as exc:
-                raise FormatError(
-                    [f"cannot read division table: {exc}"], source=str(file)
-                ) from exc
             seen: dict[DivisionCode, int] = {}
-            with handle:
-                for line, row in enumerate(csv.DictReader(handle), start=2):
-                    try:
-                        code = DivisionCode.parse(row["code"])
-                        if keep is not None and not _kept(code, level, keep):
-                            continue
-                        if level is DivisionLevel.TOWN and code.level is not level:
-                            continue
-                        explicit = None if code.level is level else level
-                        division = Division(code=code, name=row["name"], level=explicit)
-                        # A prefecture-level city without counties (东莞 4419) is listed
-                        # again as a county (441900): one code, kept as the county.
-                        if code in seen:
-                            raise FormatError(
-                                [f"line {line}: code {code.short} repeats line {seen[code]}"],
-                                source=str(file),
-                            )
-                        seen[code] = line
-                        rows[code] = division
-                    except KeyError as exc:
-                        raise FormatError(
-                            [f"line {line}: no column {exc}"], source=str(file)
-                        ) from None
-                    except InvariantError as exc:
-                        raise FormatError([f"line {line}: {exc}"], source=str(file)) from None
-        return cls.of(edition, rows.values())
+            for line, raw_code, raw_name in _rows(file):
+                try:
+                    code = DivisionCode.parse(raw_code)
+                    if selection is not None and not _selected(code, *selection):
+                        continue
+                    if level is DivisionLevel.TOWN and code.level is not level:
+                        continue
+                    explicit = None if code.level is level else level
+                    division = Division(code=code, name=raw_name, level=explicit)
+                except InvariantError as exc:
+                    raise FormatError([f"line {line}: {exc}"], source=str(file)) from None
+                # A prefecture-level city without counties (东莞 4419) is listed
+                # again as a county (441900): one code, kept as the county.
+                if code in seen:
+                    raise FormatError(
+                        [f"line {line}: code {code.short} repeats line {seen[code]}"],
+                        source=str(file),
+                    )
+                seen[code] = line
+                rows[code] = division
+        return cls(edition=edition, divisions=rows.values())
+
+    def select(self, codes: Iterable[str] | str) -> DivisionTable:
+        """The divisions inside ``codes``, with the provinces and prefectures above them.
+
+        ``codes`` are read as ``counties=`` of :meth:`read_csv_dir`: a province or
+        prefecture keeps everything under it, a county keeps itself and its towns,
+        and a town or village code keeps its whole county.
+
+        Examples
+        --------
+        >>> table = DivisionTable.of("2023", [
+        ...     Division(code="61", name="陕西省"),
+        ...     Division(code="6109", name="安康市"),
+        ...     Division(code="610924", name="紫阳县"),
+        ...     Division(code="6110", name="商洛市"),
+        ... ])
+        >>> [d.name for d in table.select("610924101").values()]
+        ['陕西省', '安康市', '紫阳县']
+        """
+        inside, above = _selection(codes)
+        return DivisionTable(
+            edition=self.edition,
+            divisions=(d for d in self.by_code.values() if _selected(d.code, inside, above)),
+        )
 
     def __getitem__(self, code: str) -> Division:
         try:
@@ -580,3 +760,13 @@ class DivisionTable(Mapping[DivisionCode, Division]):
 
     def __len__(self) -> int:
         return len(self.by_code)
+
+    def __contains__(self, code: object) -> bool:
+        try:
+            return DivisionCode.parse(code) in self.by_code  # type: ignore[arg-type]
+        except DivisionCodeError:
+            return False
+
+    def __repr__(self) -> str:
+        n = len(self.by_code)
+        return f"<DivisionTable {self.edition!r}: {n} division{'' if n == 1 else 's'}>"

@@ -22,15 +22,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
+from operator import attrgetter
+from typing import TypeAlias
 
 from wenming._gc import paused_gc
 from wenming.divisions import (
     Division,
+    DivisionCode,
     DivisionLevel,
     DivisionTable,
     TownshipType,
     UrbanRuralClass,
 )
+from wenming.errors import InvariantError, UnknownIdError
 from wenming.ids import PostId, SiteId
 from wenming.network import Network, NetworkRecords
 from wenming.sites import (
@@ -43,11 +48,15 @@ from wenming.sites import (
     Station,
 )
 
-__all__ = ["synthetic_network", "synthetic_records"]
+__all__ = ["Counties", "synthetic_network", "synthetic_records"]
 
 _HOSTS = tuple(HostKind)
 _HAVES = tuple(Have)
 _START = dt.date(2018, 7, 1)  # the first pilot counties
+
+
+Counties: TypeAlias = int | str | Iterable[str] | None
+"""What ``counties=`` takes: a number of counties, one code or several, or ``None``."""
 
 
 def _synthetic_divisions(rng: random.Random, counties: int) -> list[Division]:
@@ -63,34 +72,96 @@ def _synthetic_divisions(rng: random.Random, counties: int) -> list[Division]:
     return out
 
 
-def _table_divisions(table: DivisionTable, counties: int | None) -> list[Division]:
-    county_codes = sorted(d.code for d in table.values() if d.level is DivisionLevel.COUNTY)
-    if counties is not None:
-        county_codes = county_codes[:counties]
-    keep = {c.county for c in county_codes}
-    out = []
-    for d in sorted(table.values(), key=lambda d: d.code):
-        if d.level >= DivisionLevel.COUNTY:
-            if d.code.county in keep:
-                out.append(d)
-        elif any(k.startswith(d.code.short) for k in keep):
-            out.append(d)
+def _synthetic_divisions_at(rng: random.Random, codes: list[DivisionCode]) -> list[Division]:
+    """Made-up names and towns on the given county codes (no table to take them from)."""
+    counties: set[DivisionCode] = set()
+    for code in codes:
+        county = DivisionCode(code.county)
+        if code.level < DivisionLevel.COUNTY or county.level is not DivisionLevel.COUNTY:
+            what = (
+                f"is a {code.level.label}"
+                if code.level < DivisionLevel.COUNTY
+                else "has county digits 00"
+            )
+            raise InvariantError(
+                f"counties: {code.short!r} {what}; without table= there are no counties to "
+                "take from it: give county codes, or pass a DivisionTable",
+                field="counties",
+                value=code,
+            )
+        counties.add(county)
+    out: list[Division] = []
+    above: set[str] = set()
+    for c, county in enumerate(sorted(counties), start=1):
+        for short, name in ((county.province, "合成省"), (county[:4], "合成市")):
+            if short not in above:
+                above.add(short)
+                out.append(Division(code=short, name=f"{name}{short}"))
+        out.append(Division(code=county, name=f"合成县{c}"))
+        for t in range(rng.randint(10, 20)):
+            out.append(Division(code=f"{county.short}{100 + t:03d}", name=f"合成县{c}镇{t + 1}"))
     return out
+
+
+def _codes(counties: str | Iterable[str]) -> list[DivisionCode]:
+    """Parse a ``counties=`` argument that names divisions (a code, or several)."""
+    items = [counties] if isinstance(counties, str) else list(counties)
+    return [DivisionCode.parse(c) for c in items]
+
+
+def _check_count(counties: Counties) -> None:
+    if isinstance(counties, bool) or (isinstance(counties, int) and counties < 0):
+        raise InvariantError(
+            f"counties must be a number of counties >= 0, division codes or None, "
+            f"not {counties!r}",
+            field="counties",
+            value=counties,
+        )
+
+
+def _table_divisions(table: DivisionTable, counties: Counties) -> list[Division]:
+    if counties is None or isinstance(counties, int):
+        county_codes = sorted(d.code for d in table.values() if d.level is DivisionLevel.COUNTY)
+        if counties is not None:
+            county_codes = county_codes[:counties]
+        selected = table.select(county_codes)
+    else:
+        codes = _codes(counties)
+        selected = table.select(codes)
+        reach = {
+            d.code[:n]
+            for d in selected.values()
+            if d.level is DivisionLevel.COUNTY
+            for n in (2, 4, 6)
+        }
+        for code in codes:
+            if code.short[:6] not in reach:
+                raise UnknownIdError(
+                    "division",
+                    code.short,
+                    f"counties: the {table.edition} table holds no county at or under "
+                    f"{code.short!r}",
+                )
+    return sorted(selected.values(), key=attrgetter("code"))
 
 
 def synthetic_records(
     *,
     seed: int = 0,
-    counties: int | None = 1,
+    counties: Counties = 1,
     table: DivisionTable | None = None,
     villages_per_town: tuple[int, int] = (8, 16),
     points_per_station: float = 0.5,
     community_share: float = 0.2,
 ) -> NetworkRecords:
     """Generate the records of a synthetic network (see :func:`synthetic_network`)."""
+    _check_count(counties)
     rng = random.Random(seed)
     if table is None:
-        divisions = _synthetic_divisions(rng, 1 if counties is None else counties)
+        if counties is None or isinstance(counties, int):
+            divisions = _synthetic_divisions(rng, 1 if counties is None else counties)
+        else:
+            divisions = _synthetic_divisions_at(rng, _codes(counties))
     else:
         divisions = _table_divisions(table, counties)
     sites: list[Site] = []
@@ -200,7 +271,7 @@ def synthetic_records(
 def synthetic_network(
     *,
     seed: int = 0,
-    counties: int | None = 1,
+    counties: Counties = 1,
     table: DivisionTable | None = None,
     villages_per_town: tuple[int, int] = (8, 16),
     points_per_station: float = 0.5,
@@ -212,9 +283,14 @@ def synthetic_network(
     ----------
     seed : int
         The same seed gives the same network.
-    counties : int or None
-        How many counties (the first ones by code when ``table`` is given);
-        ``None`` takes every county of ``table``.
+    counties : int, str, iterable of str, or None
+        How many counties (the first ones by code when ``table`` is given), or
+        which ones: division codes of any accepted length, as strings or
+        :class:`~wenming.DivisionCode` objects. With a ``table``, a province
+        (``"61"``) or prefecture (``"6109"``) code takes all of its counties, and a
+        town or village code its whole county; without one, the codes must be
+        counties (or below), which get made-up names and towns. ``None`` takes every
+        county of ``table`` (one made-up county without a table).
     table : DivisionTable, optional
         Real divisions from province to township; made-up codes (province 99)
         and names when omitted.
@@ -230,6 +306,25 @@ def synthetic_network(
     Network
         One Centre per county, one Institute per town (statistics-only units
         excepted), one Station per village, and Points.
+
+    Raises
+    ------
+    DivisionCodeError
+        If a code in ``counties`` is malformed.
+    UnknownIdError
+        If ``table`` holds no county at or under a code in ``counties``.
+    InvariantError
+        If, without a ``table``, ``counties`` names a province or prefecture.
+
+    Examples
+    --------
+    >>> net = synthetic_network(counties=["610924", DivisionCode.parse("610925")])
+    >>> [d.name for d in net.iter_divisions("county")]
+    ['合成县1', '合成县2']
+    >>> synthetic_network(counties=["6109"])
+    Traceback (most recent call last):
+    ...
+    wenming.errors.InvariantError: counties: '6109' is a prefecture; without table= ...
     """
     with paused_gc():
         records = synthetic_records(

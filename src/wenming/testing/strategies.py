@@ -24,6 +24,7 @@ from wenming.divisions import (
     DivisionLevel,
     UrbanRuralClass,
 )
+from wenming.errors import InvariantError
 from wenming.ids import PostId, SiteId, VenueId
 from wenming.network import Network
 from wenming.sites import (
@@ -56,9 +57,51 @@ def names() -> st.SearchStrategy[str]:
     ).filter(lambda s: s.strip() != "")
 
 
+def division_codes(level: DivisionLevel | str | None = None) -> st.SearchStrategy[DivisionCode]:
+    """Well-formed division codes of ``level`` (any level by default).
+
+    Parameters
+    ----------
+    level : DivisionLevel or str, optional
+        A level, or its name as the rest of the API takes it (``"village"``), or
+        its number (1 for province to 5 for village).
+
+    Raises
+    ------
+    InvariantError
+        At once, if ``level`` names no level; the message lists the valid names.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> find(division_codes("village"), lambda code: True).level
+    <DivisionLevel.VILLAGE: 5>
+    >>> division_codes("villages")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.InvariantError: unknown division level 'villages'; expected one of \
+province, prefecture, county, town, village
+    """
+    return _division_codes(None if level is None else _level(level))
+
+
+def _level(level: object) -> DivisionLevel:
+    if isinstance(level, DivisionLevel):
+        return level
+    if isinstance(level, str):
+        return DivisionLevel.from_label(level)
+    if isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= 5:
+        return DivisionLevel(level)
+    names = ", ".join(m.label for m in DivisionLevel)
+    raise InvariantError(
+        f"level must be a DivisionLevel or one of {names}, not {level!r}",
+        field="level",
+        value=level,
+    )
+
+
 @st.composite
-def division_codes(draw: st.DrawFn, level: DivisionLevel | None = None) -> DivisionCode:
-    """Well-formed division codes of ``level`` (any level by default)."""
+def _division_codes(draw: st.DrawFn, level: DivisionLevel | None) -> DivisionCode:
     chosen = level if level is not None else draw(st.sampled_from(list(DivisionLevel)))
     parts = [
         f"{draw(st.integers(11, 82)):02d}",
