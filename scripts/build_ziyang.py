@@ -40,7 +40,7 @@ DESCRIPTION = (
 
 
 def build() -> Network:
-    net = Network(name="紫阳县", description=DESCRIPTION)
+    net = Network(name="紫阳县", description=DESCRIPTION, division_edition="NBS-2023")
     net.add_all(
         [
             Division(code="61", name="陕西省"),

@@ -63,7 +63,7 @@ def test_validate_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.returncode == 1
     out = result.stdout.splitlines()
-    assert any("$.sites[3].parent: unknown site 'x'" in line for line in out)
+    assert any("$.sites[3].parent: unknown site 'x' (not in $.sites)" in line for line in out)
     assert any("$.sites[5].id: duplicate site id" in line for line in out)
     assert out[-1] == f"{path}: 2 error(s), 0 warning(s)"
     result = run("validate", str(path), "--json")
@@ -157,7 +157,7 @@ def test_summary_of_an_inconsistent_file_exits_2_naming_the_path(tmp_path: Path)
     result = run("summary", str(path))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"wenming: error: {path}: $.sites[3].parent: unknown site 'x'"
+        f"wenming: error: {path}: $.sites[3].parent: unknown site 'x' (not in $.sites)"
     )
 
 

@@ -66,7 +66,8 @@ def county_network() -> Network:
 
 def test_lookups_and_traversal() -> None:
     net = county_network()
-    assert len(net) == 7
+    assert len(net.sites) == 7
+    assert len(net) == len(list(net)) == 15
     assert "s001" in net
     assert "nope" not in net
     assert net.site("s001").name == "双星站"

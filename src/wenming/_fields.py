@@ -10,11 +10,11 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 import attrs
 
-from wenming.errors import InvariantError
+from wenming.errors import InvariantError, quote
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -114,3 +114,59 @@ def to_real(name: str, value: object, *, low: float, high: float, low_open: bool
 
 def _plain(number: float) -> str:
     return str(int(number)) if number == int(number) else str(number)
+
+
+class SupportsDate(Protocol):
+    """Anything with a ``.date()`` method (a ``datetime``, a pandas ``Timestamp``)."""
+
+    def date(self) -> dt.date: ...
+
+
+DateLike: TypeAlias = "dt.date | str | SupportsDate | None"
+"""What ``as_of=`` accepts: a date, an ISO date string, anything with ``.date()``, or None."""
+
+
+def as_date(value: object, name: str = "as_of") -> dt.date | None:
+    """Return ``value`` as a :class:`datetime.date` (or ``None``), or raise a clear error.
+
+    Accepts a date, an ISO string (``"2023-08-01"``), a ``datetime`` or anything
+    with a ``.date()`` method (a pandas ``Timestamp``).
+
+    Examples
+    --------
+    >>> as_date("2023-08-01"), as_date(dt.datetime(2023, 8, 1, 9, 30))
+    (datetime.date(2023, 8, 1), datetime.date(2023, 8, 1))
+    >>> as_date("August")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.InvariantError: as_of 'August' is not a date; expected YYYY-MM-DD
+    """
+    if value is None or type(value) is dt.date:
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            try:
+                return dt.datetime.fromisoformat(value.strip()).date()
+            except ValueError:
+                raise InvariantError(
+                    f"{name} {quote(value)} is not a date; expected YYYY-MM-DD",
+                    field=name,
+                    value=value,
+                ) from None
+    to_date = getattr(value, "date", None)
+    if callable(to_date) and not isinstance(value, type):
+        try:
+            day = to_date()
+        except Exception:  # e.g. pandas NaT
+            day = None
+        if type(day) is dt.date:
+            return day
+    if isinstance(value, dt.date):  # a date subclass
+        return dt.date(value.year, value.month, value.day)
+    raise InvariantError(
+        f"{name} must be a date, an ISO date string or a datetime, not {type(value).__name__}",
+        field=name,
+        value=value,
+    )

@@ -38,6 +38,8 @@ from typing import Any
 import attrs
 
 from wenming._fields import text, to_enum, to_real
+from wenming._plain import to_plain
+from wenming.section import Section
 from wenming.errors import (
     DivisionCodeError,
     DuplicateIdError,
@@ -452,6 +454,16 @@ class Division:
             parts.append(f"location={self.location!r}")
         return f"Division({', '.join(parts)})"
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the division as the file format writes it (unset fields left out).
+
+        Examples
+        --------
+        >>> Division(code="610924101", name="蒿坪镇").to_dict()
+        {'code': '610924101000', 'name': '蒿坪镇'}
+        """
+        return to_plain(self)
+
     @property
     def is_community(self) -> bool | None:
         """True for an urban community (社区), False for a village (村), None if unknown.
@@ -770,3 +782,31 @@ class DivisionTable(Mapping[DivisionCode, Division]):
     def __repr__(self) -> str:
         n = len(self.by_code)
         return f"<DivisionTable {self.edition!r}: {n} division{'' if n == 1 else 's'}>"
+
+
+# ---------------------------------------------------------------------------- section
+
+
+def _division_order(division: Division) -> DivisionCode:
+    return division.code
+
+
+def _division_key(value: Any) -> DivisionCode:
+    return DivisionCode.parse(value)
+
+
+def _show_code(code: DivisionCode) -> str:
+    return code.short
+
+
+DIVISIONS: Section[DivisionCode, Division] = Section(
+    name="divisions",
+    noun="division",
+    types=(Division,),
+    key=_division_order,
+    key_field="code",
+    parse_key=_division_key,
+    order=_division_order,
+    show_key=_show_code,
+)
+"""The ``divisions`` section: the divisions a network's sites sit on, keyed by code."""

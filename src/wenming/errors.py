@@ -42,6 +42,7 @@ __all__ = [
     "FileAccessError",
     "FormatError",
     "HierarchyError",
+    "InUseError",
     "InvariantError",
     "Issue",
     "IssueError",
@@ -52,6 +53,39 @@ __all__ = [
     "WenmingError",
     "raise_for_issues",
 ]
+
+
+def quote(value: object, limit: int = 60) -> str:
+    r"""Quote a value for a message: its repr, escaped, cut to about ``limit`` characters.
+
+    Messages quote what the user gave; a 500 MB bad value must not make a
+    500 MB message.
+
+    Examples
+    --------
+    >>> quote("abc")
+    "'abc'"
+    >>> quote("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (100 characters)"
+    >>> print(quote("\\ud800"))
+    '\\ud800'
+    """
+    if isinstance(value, str):
+        # repr() escapes what cannot be shown, lone surrogates included.
+        if len(value) > limit:
+            return f"{value[: limit - 3]!r}… ({len(value)} characters)"
+        return repr(value)
+    if isinstance(value, bytes | bytearray) and len(value) > limit:
+        return f"{bytes(value[: limit - 3])!r}… ({len(value)} bytes)"
+    if isinstance(value, list | tuple | set | frozenset | dict) and len(value) > 20:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    if len(text) > limit:
+        return f"{text[: limit - 3]}… ({type(value).__name__})"
+    return text
 
 
 class WenmingError(Exception):
@@ -108,7 +142,7 @@ class UnknownIdError(WenmingError, LookupError):
     """
 
     def __init__(self, kind: str, id: str, message: str | None = None) -> None:
-        super().__init__(message or f"unknown {kind} '{id}'")
+        super().__init__(message or f"unknown {kind} {quote(id)}")
         self.kind = kind
         self.id = id
 
@@ -121,9 +155,31 @@ class DuplicateIdError(WenmingError, ValueError):
     """A record's id is already taken by another record of the same kind."""
 
     def __init__(self, kind: str, id: str) -> None:
-        super().__init__(f"duplicate {kind} id '{id}': another {kind} already has it")
+        super().__init__(f"duplicate {kind} id {quote(id)}: another {kind} already has it")
         self.kind = kind
         self.id = id
+
+
+class InUseError(WenmingError, ValueError):
+    """A record cannot be removed: other records refer to it.
+
+    Attributes
+    ----------
+    kind : str
+        What was to be removed (``"site"``).
+    id : str
+        Its key.
+    referrers : tuple of (str, str)
+        (section, key) of every record that refers to it.
+    """
+
+    def __init__(
+        self, message: str, *, kind: str, id: str, referrers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.id = id
+        self.referrers = referrers
 
 
 class HierarchyError(WenmingError, ValueError):

@@ -35,59 +35,53 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import repeat
-from operator import attrgetter
 from types import MappingProxyType
-from typing import TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar, overload
 
 import attrs
 
-from wenming._fields import text
+from wenming._fields import DateLike, as_date, text, to_enum
 from wenming._gc import paused_gc
 from wenming.divisions import Division, DivisionCode, DivisionLevel
-from wenming.errors import DuplicateIdError, HierarchyError, InvariantError, UnknownIdError
+from wenming.errors import DuplicateIdError, InUseError, InvariantError, UnknownIdError, quote
 from wenming.ids import SiteId, VenueId
-from wenming.sites import (
-    ALLOWED_PARENTS,
-    PARENT_PREFIX,
-    SITE_CLASSES,
-    SITE_DIVISION_LEVELS,
-    Site,
-    SiteKind,
-    Venue,
-    division_level_problem,
-    parent_kind_problem,
-    placement_problem,
-)
+from wenming.section import OnRemove, Ref, Section
+from wenming.sections import SECTION_OF_TYPE, SECTIONS, SECTIONS_BY_NAME
+from wenming.sites import SITES, Site, SiteKind, Venue
 
 __all__ = ["Network", "NetworkRecords", "Record"]
 
-Record: TypeAlias = Division | Site | Venue
-"""Any record a network holds."""
+Record: TypeAlias = Any
+"""Any record a network holds: a division, a site, a venue … (see ``wenming.sections``)."""
 
-_KIND_RANK = {kind: rank for rank, kind in enumerate(SiteKind)}
-_site_id = attrgetter("id")
-
-
-def _optional_name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if value != "":
-        text(instance, attribute, value)
+K = TypeVar("K")
+R = TypeVar("R")
 
 
-def _divisions(value: Iterable[Division]) -> tuple[Division, ...]:
-    return tuple(value)
+def _section(which: str | Section[Any, Any]) -> Section[Any, Any]:
+    if isinstance(which, Section):
+        return which
+    try:
+        return SECTIONS_BY_NAME[which]
+    except (KeyError, TypeError):
+        names = ", ".join(SECTIONS_BY_NAME)
+        raise InvariantError(
+            f"unknown section {quote(which)}; expected one of: {names}",
+            field="section",
+            value=which,
+        ) from None
 
 
-def _sites(value: Iterable[Site]) -> tuple[Site, ...]:
-    return tuple(value)
+def _section_of(record: object) -> Section[Any, Any]:
+    section = SECTION_OF_TYPE.get(type(record))
+    if section is None:
+        kinds = ", ".join(s.name for s in SECTIONS)
+        raise InvariantError(f"a network holds {kinds}, not {type(record).__name__}", value=record)
+    return section
 
 
-def _venues(value: Iterable[Venue]) -> tuple[Venue, ...]:
-    return tuple(value)
-
-
-@attrs.frozen(kw_only=True)
 class NetworkRecords:
-    """A network's content as plain tuples, in document order.
+    """A network's content as plain tuples per section, in document order.
 
     This is what a file holds. It may contain what a :class:`Network` refuses
     (duplicate ids, unknown parents, cycles), which is why
@@ -97,19 +91,160 @@ class NetworkRecords:
     ----------
     name, description : str
         What the network is; the description says where the data comes from.
-    divisions, sites, venues : tuple
-        The records.
+    division_edition : str, optional
+        The edition of division codes the records were made against (``"NBS-2023"``).
+    **sections : iterable
+        One keyword per section (``divisions=``, ``sites=``, ``venues=`` …; see
+        :data:`wenming.sections.SECTIONS`); a section left out is empty.
+
+    Examples
+    --------
+    >>> from wenming import Division
+    >>> records = NetworkRecords(name="x", divisions=[Division(code="610924", name="紫阳县")])
+    >>> len(records.divisions), records.sites
+    (1, ())
+    >>> records.of("divisions")[0].name
+    '紫阳县'
     """
 
-    name: str = attrs.field(default="", validator=_optional_name)
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    divisions: tuple[Division, ...] = attrs.field(default=(), converter=_divisions)
-    sites: tuple[Site, ...] = attrs.field(default=(), converter=_sites)
-    venues: tuple[Venue, ...] = attrs.field(default=(), converter=_venues)
+    __slots__ = ("_sections", "description", "division_edition", "name")
+
+    name: str
+    description: str
+    division_edition: str | None
+    _sections: dict[str, tuple[Any, ...]]
+
+    def __init__(
+        self,
+        *,
+        name: str = "",
+        description: str = "",
+        division_edition: str | None = None,
+        **sections: Iterable[Any],
+    ) -> None:
+        if name != "":
+            text(self, _NAME_FIELD, name)
+        if not isinstance(description, str):
+            raise InvariantError(
+                f"description must be a string, not {type(description).__name__}",
+                field="description",
+            )
+        if division_edition is not None:
+            text(self, _EDITION_FIELD, division_edition)
+        unknown = sorted(set(sections) - SECTIONS_BY_NAME.keys())
+        if unknown:
+            names = ", ".join(SECTIONS_BY_NAME)
+            raise InvariantError(
+                f"unknown section {quote(unknown[0])}; expected one of: {names}",
+                field=unknown[0],
+            )
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "division_edition", division_edition)
+        object.__setattr__(
+            self,
+            "_sections",
+            {s.name: tuple(sections.get(s.name, ())) for s in SECTIONS},
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"NetworkRecords is immutable; use .replace({name}=...)")
+
+    def __getattr__(self, name: str) -> tuple[Any, ...]:
+        # Sections read as attributes: ``records.sites``.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._sections[name]
+        except KeyError:
+            raise AttributeError(f"NetworkRecords has no attribute or section {name!r}") from None
+
+    @overload
+    def of(self, section: str) -> tuple[Any, ...]: ...
+    @overload
+    def of(self, section: Section[Any, R]) -> tuple[R, ...]: ...
+
+    def of(self, section: str | Section[Any, R]) -> tuple[Any, ...]:
+        """The records of one section (by name or :class:`~wenming.section.Section`)."""
+        return self._sections[_section(section).name]
+
+    @property
+    def sections(self) -> Mapping[str, tuple[Any, ...]]:
+        """Section name → its records, in section-list order."""
+        return MappingProxyType(self._sections)
+
+    def replace(self, **changes: Any) -> NetworkRecords:
+        """Return a copy with some header fields or sections replaced.
+
+        Examples
+        --------
+        >>> NetworkRecords(name="a").replace(name="b").name
+        'b'
+        """
+        kwargs: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "division_edition": self.division_edition,
+            **self._sections,
+        }
+        kwargs.update(changes)
+        return NetworkRecords(**kwargs)
+
+    def __iter__(self) -> Iterator[Any]:
+        """Every record, section by section, in document order."""
+        for records in self._sections.values():
+            yield from records
+
+    def __len__(self) -> int:
+        return sum(map(len, self._sections.values()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NetworkRecords):
+            return NotImplemented
+        return (
+            self.name == other.name
+            and self.description == other.description
+            and self.division_edition == other.division_edition
+            and self._sections == other._sections
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.description, self.division_edition, *self._sections.values()))
+
+    def __repr__(self) -> str:
+        parts = [f"name={self.name!r}"]
+        if self.description:
+            parts.append(f"description={quote(self.description)}")
+        if self.division_edition:
+            parts.append(f"division_edition={self.division_edition!r}")
+        parts += [f"{k}=<{len(v)}>" for k, v in self._sections.items()]
+        return f"NetworkRecords({', '.join(parts)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _records_from_state,
+            (self.name, self.description, self.division_edition, self._sections),
+        )
+
+
+def _records_from_state(
+    name: str, description: str, edition: str | None, sections: dict[str, tuple[Any, ...]]
+) -> NetworkRecords:
+    return NetworkRecords(name=name, description=description, division_edition=edition, **sections)
+
+
+@attrs.frozen
+class _Field:
+    # The shape attrs validators expect of ``attribute``: a ``.name``.
+    name: str
+
+
+_NAME_FIELD: Any = _Field("name")
+_EDITION_FIELD: Any = _Field("division_edition")
 
 
 class Network:
-    """A consistent set of divisions, practice sites and venues, with indexes.
+    """A consistent set of records — divisions, practice sites, venues, … — with indexes.
 
     Parameters
     ----------
@@ -117,34 +252,46 @@ class Network:
         A name for the network (``"紫阳县"``).
     description : str, optional
         Where the data comes from and what is synthetic in it.
+    division_edition : str, optional
+        The edition of division codes the network was made against (``"NBS-2023"``).
 
     Notes
     -----
-    The id index is built eagerly; the children, division and venue indexes are
-    built in one pass the first time a query needs them and are kept up to date
-    from then on. ``len(network)`` is the number of sites.
+    Every family of records is a section (:data:`wenming.sections.SECTIONS`):
+    ``network.table("sites")`` is a read-only mapping of a section's records by
+    key, ``network.get("sites", key)`` one record. The key index is built
+    eagerly; the secondary indexes (children, records on a division, venues of a
+    site, …) are built in one pass the first time a query needs them and kept up
+    to date from then on.
+
+    Iterating over a network yields every record, section by section;
+    ``len(network)`` is the number of records. Every change (``add*``,
+    :meth:`replace`, :meth:`remove`) is checked and all-or-nothing.
     """
 
     __slots__ = (
-        "_by_division",
-        "_children",
         "_divisions",
+        "_indexes",
         "_sites",
+        "_tables",
         "_venues",
-        "_venues_of",
         "description",
+        "division_edition",
         "name",
     )
 
-    def __init__(self, *, name: str = "", description: str = "") -> None:
+    def __init__(
+        self, *, name: str = "", description: str = "", division_edition: str | None = None
+    ) -> None:
         self.name = name
         self.description = description
-        self._divisions: dict[DivisionCode, Division] = {}
-        self._sites: dict[SiteId, Site] = {}
-        self._venues: dict[VenueId, Venue] = {}
-        self._children: dict[SiteId, list[SiteId]] | None = None
-        self._by_division: dict[DivisionCode, list[SiteId]] | None = None
-        self._venues_of: dict[SiteId, list[VenueId]] | None = None
+        self.division_edition = division_edition
+        self._tables: dict[str, dict[Any, Any]] = {s.name: {} for s in SECTIONS}
+        # section name → index name → built index (absent until first use)
+        self._indexes: dict[str, dict[str, dict[Any, list[Any]]]] = {s.name: {} for s in SECTIONS}
+        self._divisions: dict[DivisionCode, Division] = self._tables["divisions"]
+        self._sites: dict[SiteId, Site] = self._tables["sites"]
+        self._venues: dict[VenueId, Venue] = self._tables["venues"]
 
     # ------------------------------------------------------------------ building
 
@@ -155,7 +302,7 @@ class Network:
         Parameters
         ----------
         records : NetworkRecords or iterable of records
-            Divisions, sites and venues; parents need not come before children.
+            Records of any section; parents need not come before children.
 
         Raises
         ------
@@ -165,10 +312,12 @@ class Network:
         """
         with paused_gc():
             if isinstance(records, NetworkRecords):
-                net = cls(name=records.name, description=records.description)
-                net.add_divisions(records.divisions)
-                net.add_sites(records.sites)
-                net.add_venues(records.venues)
+                net = cls(
+                    name=records.name,
+                    description=records.description,
+                    division_edition=records.division_edition,
+                )
+                net._add_groups({s: list(records.of(s)) for s in SECTIONS})
             else:
                 net = cls()
                 net.add_all(records)
@@ -177,66 +326,53 @@ class Network:
     def records(self) -> NetworkRecords:
         """Return the content as :class:`NetworkRecords` in canonical order.
 
-        Divisions are sorted by code, sites by level then id, venues by id: equal
-        networks give equal records (and byte-identical files).
+        Each section has its own order (divisions by code, sites by level then
+        id, venues by id, …): equal networks give equal records (and
+        byte-identical files).
         """
         return NetworkRecords(
             name=self.name,
             description=self.description,
-            divisions=tuple(sorted(self._divisions.values(), key=attrgetter("code"))),
-            sites=tuple(sorted(self._sites.values(), key=_canonical_site_key)),
-            venues=tuple(sorted(self._venues.values(), key=_site_id)),
+            division_edition=self.division_edition,
+            **{s.name: sorted(self._tables[s.name].values(), key=s.order) for s in SECTIONS},
         )
 
     def add(self, record: Record) -> None:
-        """Add one division, site or venue (see the ``add_*`` methods)."""
-        if isinstance(record, Division):
-            self.add_division(record)
-        elif isinstance(record, Venue):
-            self.add_venue(record)
-        elif isinstance(record, tuple(SITE_CLASSES.values())):
-            self.add_site(record)
-        else:
-            raise InvariantError(
-                f"a network holds divisions, sites and venues, not {type(record).__name__}",
-                value=record,
-            )
+        """Add one record of any section (see :meth:`add_all`)."""
+        self._add_groups({_section_of(record): [record]})
 
     def add_all(self, records: Iterable[Record]) -> None:
-        """Add records of any kinds in any order; nothing is added if one is refused."""
-        divisions: list[Division] = []
-        sites: list[Site] = []
-        venues: list[Venue] = []
-        site_types = tuple(SITE_CLASSES.values())
+        """Add records of any sections in any order; nothing is added if one is refused.
+
+        Raises
+        ------
+        InvariantError
+            A record of a type no section holds.
+        DuplicateIdError, UnknownIdError, HierarchyError
+            A record that does not fit (its section's add-time checks).
+        """
+        groups: dict[Section[Any, Any], list[Any]] = {}
         for record in records:
-            if isinstance(record, Division):
-                divisions.append(record)
-            elif isinstance(record, Venue):
-                venues.append(record)
-            elif isinstance(record, site_types):
-                sites.append(record)
-            else:
-                raise InvariantError(
-                    f"a network holds divisions, sites and venues, not {type(record).__name__}",
-                    value=record,
-                )
-        done: list[str] = []
+            groups.setdefault(_section_of(record), []).append(record)
+        self._add_groups(groups)
+
+    def _add_groups(self, groups: Mapping[Section[Any, Any], list[Any]]) -> None:
+        done: list[tuple[Section[Any, Any], list[Any]]] = []
         try:
-            self.add_divisions(divisions)
-            done.append("divisions")
-            self.add_sites(sites)
-            done.append("sites")
-            self.add_venues(venues)
+            for section in SECTIONS:
+                new = groups.get(section)
+                if new:
+                    self._add_section(section, new)
+                    done.append((section, new))
         except BaseException:
-            # Each add_* is all-or-nothing; undo the steps that succeeded, in place,
-            # so that views handed out before stay true.
-            if "sites" in done:
-                for site in sites:
-                    self._sites.pop(site.id, None)
-            if "divisions" in done:
-                for d in divisions:
-                    self._divisions.pop(d.code, None)
-            self._drop_indexes()
+            # Each section's add is all-or-nothing; undo the ones that succeeded,
+            # in place, so that views handed out before stay true.
+            for section, new in reversed(done):
+                table = self._tables[section.name]
+                key = section.key
+                self._index_remove(section, new)
+                for record in new:
+                    table.pop(key(record), None)
             raise
 
     def add_division(self, division: Division) -> None:
@@ -247,22 +383,11 @@ class Network:
         DuplicateIdError
             If the network already holds a division with that code.
         """
-        self.add_divisions((division,))
+        self._add_section(_section("divisions"), [division])
 
     def add_divisions(self, divisions: Iterable[Division]) -> None:
         """Add divisions; nothing is added if one of them is refused."""
-        new = list(divisions)
-        for d in new:
-            if not isinstance(d, Division):
-                raise InvariantError(f"not a Division: {d!r}", value=d)
-        by_code = dict(zip(map(attrgetter("code"), new), new, strict=True))
-        if len(by_code) != len(new) or not by_code.keys().isdisjoint(self._divisions):
-            seen: set[DivisionCode] = set(self._divisions)
-            for d in new:
-                if d.code in seen:
-                    raise DuplicateIdError("division", d.code)
-                seen.add(d.code)
-        self._divisions.update(by_code)
+        self._add_section(_section("divisions"), list(divisions))
 
     def add_site(self, site: Site) -> None:
         """Add a site whose parent (if any) is already in the network.
@@ -277,7 +402,7 @@ class Network:
             If its kind may not sit on its division's level, may not hang off its
             parent's kind, or its division lies outside its parent's.
         """
-        self.add_sites((site,))
+        self._add_section(SITES, [site])
 
     def add_sites(self, sites: Iterable[Site]) -> None:
         """Add sites in any order (parents may come after children).
@@ -285,68 +410,7 @@ class Network:
         Every site is checked as :meth:`add_site` does; nothing is added if one
         is refused.
         """
-        new = list(sites)
-        site_types = tuple(SITE_CLASSES.values())
-        if not all(map(isinstance, new, repeat(site_types))):
-            bad = next(s for s in new if not isinstance(s, site_types))
-            raise InvariantError(f"not a site: {bad!r}", value=bad)
-        by_id: dict[SiteId, Site] = dict(zip(map(_site_id, new), new, strict=True))
-        if len(by_id) != len(new) or not by_id.keys().isdisjoint(self._sites):
-            seen: set[SiteId] = set(self._sites)
-            for s in new:
-                if s.id in seen:
-                    raise DuplicateIdError("site", s.id)
-                seen.add(s.id)
-        self._check_sites(new, by_id)
-        self._sites.update(by_id)
-        if self._children is not None:
-            _group_into(self._children, new, _parent_of)
-        if self._by_division is not None:
-            _group_into(self._by_division, new, _division_of)
-
-    def _check_sites(self, new: list[Site], by_id: Mapping[SiteId, Site]) -> None:
-        # One fused pass: the hot path of loading a national file. The messages
-        # come from the rule functions in wenming.sites, as validation's do.
-        divisions = self._divisions
-        existing = self._sites
-        levels = SITE_DIVISION_LEVELS
-        allowed = ALLOWED_PARENTS
-        prefix = PARENT_PREFIX
-        for site in new:
-            kind = site.kind
-            code = site.division
-            division = divisions.get(code)
-            if division is None:
-                raise UnknownIdError(
-                    "division",
-                    code,
-                    f"{kind.label} '{site.id}': unknown division {code.short}"
-                    " (add the Division first)",
-                )
-            level = division.level
-            if level not in levels[kind]:
-                raise HierarchyError(
-                    division_level_problem(site, level) or "", site=site.id, rule="division-level"
-                )
-            parent_id = site.parent
-            if parent_id is None:
-                continue
-            parent = by_id.get(parent_id) or existing.get(parent_id)
-            if parent is None:
-                raise UnknownIdError(
-                    "site",
-                    parent_id,
-                    f"{kind.label} '{site.id}': unknown parent site '{parent_id}'",
-                )
-            if parent.kind not in allowed[kind]:
-                raise HierarchyError(
-                    parent_kind_problem(site, parent) or "", site=site.id, rule="parent-kind"
-                )
-            n = prefix[parent.kind]
-            if code[:n] != parent.division[:n]:
-                raise HierarchyError(
-                    placement_problem(site, parent) or "", site=site.id, rule="outside-parent"
-                )
+        self._add_section(SITES, list(sites))
 
     def add_venue(self, venue: Venue) -> None:
         """Add a venue; every site it names must already be in the network.
@@ -358,60 +422,385 @@ class Network:
         UnknownIdError
             If it names a site the network does not hold.
         """
-        self.add_venues((venue,))
+        self._add_section(_section("venues"), [venue])
 
     def add_venues(self, venues: Iterable[Venue]) -> None:
         """Add venues; nothing is added if one of them is refused."""
-        new = list(venues)
-        seen: set[VenueId] = set(self._venues)
-        for v in new:
-            if not isinstance(v, Venue):
-                raise InvariantError(f"not a Venue: {v!r}", value=v)
-            if v.id in seen:
-                raise DuplicateIdError("venue", v.id)
-            seen.add(v.id)
-            for s in sorted(v.sites):
-                if s not in self._sites:
-                    raise UnknownIdError("site", s, f"venue '{v.id}': unknown site '{s}'")
-        for v in new:
-            self._venues[v.id] = v
-            if self._venues_of is not None:
-                for s in v.sites:
-                    self._venues_of.setdefault(s, []).append(v.id)
+        self._add_section(_section("venues"), list(venues))
+
+    def _add_section(self, section: Section[Any, Any], new: list[Any]) -> None:
+        types = section.types
+        if not all(map(isinstance, new, repeat(types))):
+            bad = next(r for r in new if not isinstance(r, types))
+            raise InvariantError(f"not a {section.noun}: {quote(bad)}", value=type(bad).__name__)
+        table = self._tables[section.name]
+        key = section.key
+        by_key = dict(zip(map(key, new), new, strict=True))
+        if len(by_key) != len(new) or not by_key.keys().isdisjoint(table):
+            seen = set(table)
+            for record in new:
+                k = key(record)
+                if k in seen:
+                    raise DuplicateIdError(section.noun, str(k))
+                seen.add(k)
+        self._check(section, new, by_key)
+        table.update(by_key)
+        self._index_add(section, new)
+
+    def _check(
+        self, section: Section[Any, Any], new: list[Any], by_key: Mapping[Any, Any]
+    ) -> None:
+        if section.check is not None:
+            section.check(self._tables, new, by_key)
+            return
+        tables = self._tables
+        for ref in section.refs:
+            target = _section(ref.target)
+            table = tables[ref.target]
+            same = ref.target == section.name
+            for record in new:
+                for k in ref.keys(record):
+                    if k in table or (same and k in by_key):
+                        continue
+                    raise UnknownIdError(
+                        target.noun,
+                        str(k),
+                        f"{section.describe(record)}: unknown {target.noun} {target.show_key(k)}",
+                    )
+
+    # ------------------------------------------------------------------ editing
+
+    def replace(self, record: Record) -> Record:
+        """Replace the record with the same key by ``record``; return the old one.
+
+        The new record goes through the same checks as :meth:`add`, and so do
+        the records that refer to it (the sites under a site whose division
+        moves): nothing changes if one is refused.
+
+        Raises
+        ------
+        UnknownIdError
+            The network holds no record with that key (use :meth:`add`).
+        InvariantError
+            The record is of another kind than the one it replaces (a Station by
+            a Point): remove the old one and add the new one.
+        DuplicateIdError, UnknownIdError, HierarchyError
+            The new record, or one referring to it, does not fit.
+
+        Examples
+        --------
+        >>> import attrs
+        >>> from wenming.datasets import ziyang
+        >>> net = ziyang()
+        >>> old = net.replace(attrs.evolve(net.site("institute-610924101"), name="蒿坪镇实践所"))
+        >>> old.name, net.site("institute-610924101").name
+        ('蒿坪镇新时代文明实践所', '蒿坪镇实践所')
+        """
+        section = _section_of(record)
+        table = self._tables[section.name]
+        key = section.key(record)
+        old = table.get(key)
+        if old is None:
+            raise UnknownIdError(
+                section.noun,
+                section.show_key(key).strip("'"),
+                f"cannot replace {section.noun} {section.show_key(key)}: the network has none "
+                "(use add)",
+            )
+        if type(old) is not type(record):
+            raise InvariantError(
+                f"cannot replace {section.describe(old)} by a {type(record).__name__}: a record "
+                "keeps its kind (remove it, then add the new one)",
+                value=type(record).__name__,
+            )
+        if old == record:
+            return old
+        table[key] = record
+        try:
+            self._check(section, [record], {key: record})
+            for ref_section, _ref, keys in self._referrers(section, key):
+                rtable = self._tables[ref_section.name]
+                referring = [rtable[k] for k in keys]
+                self._check(ref_section, referring, {})
+        except BaseException:
+            table[key] = old
+            raise
+        self._index_swap(section, old, record)
+        return old
+
+    def remove(
+        self,
+        target: Record | str,
+        *,
+        section: str | None = None,
+        cascade: bool = False,
+    ) -> tuple[Record, ...]:
+        """Remove a record (given itself or its key); return what was removed.
+
+        Parameters
+        ----------
+        target : record or str
+            The record, or its key (a site id, a division code …).
+        section : str, optional
+            The section the key belongs to, when the key alone is ambiguous (a
+            site and a venue may share an id).
+        cascade : bool
+            Also remove what hangs off the record (the sites under a site, the
+            sites on a division) and drop it from the records that merely list it
+            (a venue's sites). Without it, a record others refer to is refused.
+
+        Returns
+        -------
+        tuple
+            The removed records, the one asked for first.
+
+        Raises
+        ------
+        UnknownIdError
+            No such record.
+        InUseError
+            Other records refer to it and ``cascade`` is off; the message names them.
+
+        Examples
+        --------
+        >>> from wenming.datasets import ziyang
+        >>> net = ziyang()
+        >>> net.remove("centre-610924")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        wenming.errors.InUseError: cannot remove Centre 'centre-610924': 18 records refer ...
+        >>> len(net.remove("institute-610924101", cascade=True))
+        1
+        """
+        sec, key = self._locate(target, section)
+        tables = self._tables
+        removing: dict[str, dict[Any, Any]] = {s.name: {} for s in SECTIONS}
+        detached: dict[tuple[str, Any], Any] = {}
+        queue: list[tuple[Section[Any, Any], Any]] = [(sec, key)]
+        first = True
+        while queue:
+            s, k = queue.pop()
+            if k in removing[s.name]:
+                continue
+            removing[s.name][k] = tables[s.name][k]
+            referrers = list(self._referrers(s, k))
+            if first and referrers and not cascade:
+                raise self._in_use(s, k, referrers)
+            first = False
+            for ref_section, ref, keys in referrers:
+                for rk in keys:
+                    if rk in removing[ref_section.name]:
+                        continue
+                    if ref.on_remove is OnRemove.CASCADE:
+                        queue.append((ref_section, rk))
+                    else:
+                        slot = (ref_section.name, rk)
+                        current = detached.get(slot, tables[ref_section.name][rk])
+                        detached[slot] = _detach(current, ref, k)
+        for (name, rk), record in detached.items():
+            if rk in removing[name]:
+                continue
+            s = SECTIONS_BY_NAME[name]
+            old = tables[name][rk]
+            tables[name][rk] = record
+            self._index_swap(s, old, record)
+        out: list[Any] = []
+        for s in SECTIONS:
+            gone = removing[s.name]
+            if not gone:
+                continue
+            records = list(gone.values())
+            self._index_remove(s, records)
+            for k in gone:
+                del tables[s.name][k]
+            out.extend(records)
+        main = removing[sec.name][key]
+        out.remove(main)
+        return (main, *out)
+
+    def _locate(self, target: Record | str, section: str | None) -> tuple[Section[Any, Any], Any]:
+        if not isinstance(target, str):
+            sec = _section_of(target)
+            key = sec.key(target)
+            if self._tables[sec.name].get(key) != target:
+                raise UnknownIdError(
+                    sec.noun,
+                    sec.show_key(key).strip("'"),
+                    f"{sec.describe(target)} is not in the network (or differs from the one "
+                    "that is)",
+                )
+            return sec, key
+        candidates = [_section(section)] if section is not None else list(SECTIONS)
+        found: list[tuple[Section[Any, Any], Any]] = []
+        for sec in candidates:
+            try:
+                key = sec.parse_key(target)
+            except Exception:  # a key of another shape: not in this section
+                if section is not None:
+                    raise
+                continue
+            if key in self._tables[sec.name]:
+                found.append((sec, key))
+        if not found:
+            where = f"section {section!r}" if section else "the network"
+            raise UnknownIdError("record", target, f"no record {quote(target)} in {where}")
+        if len(found) > 1:
+            names = ", ".join(s.name for s, _ in found)
+            raise InvariantError(
+                f"{quote(target)} is a key in several sections ({names}); pass section=",
+                field="section",
+                value=target,
+            )
+        return found[0]
+
+    def _referrers(
+        self, section: Section[Any, Any], key: Any
+    ) -> Iterator[tuple[Section[Any, Any], Ref, list[Any]]]:
+        """Yield (section, reference, keys of the records referring to ``key``)."""
+        for other in SECTIONS:
+            for ref in other.refs:
+                if ref.target != section.name:
+                    continue
+                if ref.index is not None:
+                    keys = list(self._index(other.name, ref.index).get(key, ()))
+                else:
+                    keys = [
+                        other.key(r)
+                        for r in self._tables[other.name].values()
+                        if key in ref.keys(r)
+                    ]
+                if other is section:
+                    keys = [k for k in keys if k != key]
+                if keys:
+                    yield other, ref, keys
+
+    def _in_use(
+        self,
+        section: Section[Any, Any],
+        key: Any,
+        referrers: list[tuple[Section[Any, Any], Ref, list[Any]]],
+    ) -> InUseError:
+        shown: list[str] = []
+        total = 0
+        for ref_section, ref, keys in referrers:
+            total += len(keys)
+            for k in keys[: max(0, 5 - len(shown))]:
+                record = self._tables[ref_section.name][k]
+                shown.append(f"{ref_section.describe(record)} ({ref.field})")
+        more = f" and {total - len(shown)} more" if total > len(shown) else ""
+        record = self._tables[section.name][key]
+        noun = "record refers" if total == 1 else "records refer"
+        return InUseError(
+            f"cannot remove {section.describe(record)}: {total} {noun} to it: "
+            f"{', '.join(shown)}{more}; pass cascade=True to remove what hangs off it",
+            kind=section.noun,
+            id=section.show_key(key).strip("'"),
+            referrers=tuple(
+                (ref_section.name, str(k)) for ref_section, _ref, keys in referrers for k in keys
+            ),
+        )
 
     # ------------------------------------------------------------------ indexes
 
+    def _index(self, section: str, name: str) -> dict[Any, list[Any]]:
+        built = self._indexes[section].get(name)
+        if built is None:
+            sec = SECTIONS_BY_NAME[section]
+            spec = next(ix for ix in sec.indexes if ix.name == name)
+            with paused_gc():
+                built = _build_index(self._tables[section].values(), spec.key, sec.key, spec.many)
+            self._indexes[section][name] = built
+        return built
+
+    def _index_add(self, section: Section[Any, Any], records: list[Any]) -> None:
+        built = self._indexes[section.name]
+        if not built:
+            return
+        for spec in section.indexes:
+            index = built.get(spec.name)
+            if index is not None:
+                _fill_index(index, records, spec.key, section.key, spec.many)
+
+    def _index_remove(self, section: Section[Any, Any], records: list[Any]) -> None:
+        built = self._indexes[section.name]
+        if not built:
+            return
+        for spec in section.indexes:
+            index = built.get(spec.name)
+            if index is None:
+                continue
+            for record in records:
+                values = spec.key(record)
+                for value in values if spec.many else (values,):
+                    if value is None:
+                        continue
+                    keys = index.get(value)
+                    if keys is not None:
+                        keys.remove(section.key(record))
+                        if not keys:
+                            del index[value]
+
+    def _index_swap(self, section: Section[Any, Any], old: Any, new: Any) -> None:
+        built = self._indexes[section.name]
+        for spec in section.indexes:
+            if spec.name in built and spec.key(old) != spec.key(new):
+                index = built[spec.name]
+                self._indexes[section.name] = {spec.name: index}
+                self._index_remove(section, [old])
+                self._index_add(section, [new])
+                self._indexes[section.name] = built
+
     def _drop_indexes(self) -> None:
-        self._children = None
-        self._by_division = None
-        self._venues_of = None
-
-    def _children_index(self) -> dict[SiteId, list[SiteId]]:
-        if self._children is None:
-            with paused_gc():
-                self._children = _group_into({}, self._sites.values(), _parent_of)
-        return self._children
-
-    def _division_index(self) -> dict[DivisionCode, list[SiteId]]:
-        if self._by_division is None:
-            with paused_gc():
-                self._by_division = _group_into({}, self._sites.values(), _division_of)
-        return self._by_division
+        for built in self._indexes.values():
+            built.clear()
 
     def build_indexes(self) -> None:
         """Build every lazy index now (queries otherwise build them on first use)."""
-        self._children_index()
-        self._division_index()
-        self._venue_index()
+        for section in SECTIONS:
+            for spec in section.indexes:
+                self._index(section.name, spec.name)
+
+    def _children_index(self) -> dict[SiteId, list[SiteId]]:
+        return self._index("sites", "children")
+
+    def _division_index(self) -> dict[DivisionCode, list[SiteId]]:
+        return self._index("sites", "by_division")
 
     def _venue_index(self) -> dict[SiteId, list[VenueId]]:
-        if self._venues_of is None:
-            index: dict[SiteId, list[VenueId]] = {}
-            for v in self._venues.values():
-                for s in v.sites:
-                    index.setdefault(s, []).append(v.id)
-            self._venues_of = index
-        return self._venues_of
+        return self._index("venues", "venues_of")
+
+    # ------------------------------------------------------------------ sections
+
+    def table(self, section: str | Section[K, R]) -> Mapping[K, R]:
+        """Read-only mapping of key → record for one section (``"sites"``, ``"posts"`` …).
+
+        Examples
+        --------
+        >>> from wenming.datasets import ziyang
+        >>> len(ziyang().table("divisions"))
+        20
+        """
+        return MappingProxyType(self._tables[_section(section).name])
+
+    def get(self, section: str | Section[K, R], key: Any) -> R:
+        """Return one record of a section by key (parsed as the section parses keys).
+
+        Raises
+        ------
+        UnknownIdError
+            If the section has no such record.
+        """
+        sec = _section(section)
+        try:
+            parsed = sec.parse_key(key)
+            return self._tables[sec.name][parsed]  # type: ignore[no-any-return]
+        except (KeyError, InvariantError):
+            raise UnknownIdError(sec.noun, str(key)) from None
+
+    def iter_records(self) -> Iterator[Record]:
+        """Every record, section by section, in insertion order."""
+        for table in self._tables.values():
+            yield from table.values()
 
     # ------------------------------------------------------------------ look-ups
 
@@ -464,7 +853,7 @@ class Network:
             raise UnknownIdError("venue", venue_id) from None
 
     def iter_sites(
-        self, kind: SiteKind | str | None = None, *, as_of: dt.date | None = None
+        self, kind: SiteKind | str | None = None, *, as_of: DateLike = None
     ) -> Iterator[Site]:
         """Iterate over sites, optionally of one kind and existing on ``as_of``.
 
@@ -481,8 +870,8 @@ class Network:
         >>> sum(1 for _ in ziyang().iter_sites("institute"))
         17
         """
-        wanted = None if kind is None else SiteKind(kind)
-        alive = self._alive_on(as_of)
+        wanted = None if kind is None else to_enum(SiteKind, "kind", kind)
+        alive = self._alive_on(as_date(as_of))
         for site in self._sites.values():
             if (wanted is None or site.kind is wanted) and alive(site):
                 yield site
@@ -511,7 +900,7 @@ class Network:
         parent = self.site(site_id).parent
         return None if parent is None else self._sites[parent]
 
-    def exists(self, site_id: str, as_of: dt.date | None) -> bool:
+    def exists(self, site_id: str, as_of: DateLike = None) -> bool:
         """True if a site exists on ``as_of``: it and every site above it were established.
 
         A site without an ``established`` date counts as always there, unless a
@@ -531,7 +920,7 @@ class Network:
         >>> net.exists("i", dt.date(2018, 6, 1)), net.exists("i", dt.date(2020, 6, 1))
         (False, True)
         """
-        return self._alive_on(as_of)(self.site(site_id))
+        return self._alive_on(as_date(as_of))(self.site(site_id))
 
     def _alive_on(self, as_of: dt.date | None) -> Callable[[Site], bool]:
         if as_of is None:
@@ -552,12 +941,13 @@ class Network:
 
         return alive
 
-    def children(self, site_id: str, *, as_of: dt.date | None = None) -> tuple[Site, ...]:
+    def children(self, site_id: str, *, as_of: DateLike = None) -> tuple[Site, ...]:
         """Return the sites directly under a site (those existing on ``as_of``, if given).
 
         A site that does not exist on ``as_of`` has no children on that date.
         """
         site = self.site(site_id)
+        as_of = as_date(as_of)
         alive = self._alive_on(as_of)
         if not alive(site):
             return ()
@@ -578,7 +968,7 @@ class Network:
             parent = site.parent
         return tuple(out)
 
-    def descendants(self, site_id: str, *, as_of: dt.date | None = None) -> Iterator[Site]:
+    def descendants(self, site_id: str, *, as_of: DateLike = None) -> Iterator[Site]:
         """Iterate over every site below a site, depth first.
 
         A site that does not exist on ``as_of`` is skipped with everything under it
@@ -589,6 +979,7 @@ class Network:
         Site
             Parents before their children.
         """
+        as_of = as_date(as_of)
         if not self.exists(site_id, as_of):
             return
         children = self._children_index()
@@ -601,10 +992,10 @@ class Network:
             yield site
             stack.extend(reversed(children.get(site.id, ())))
 
-    def sites_on(self, code: str, *, as_of: dt.date | None = None) -> tuple[Site, ...]:
+    def sites_on(self, code: str, *, as_of: DateLike = None) -> tuple[Site, ...]:
         """Return the sites that sit on exactly this division."""
         ids = self._division_index().get(DivisionCode.parse(code), ())
-        alive = self._alive_on(as_of)
+        alive = self._alive_on(as_date(as_of))
         return tuple(s for s in map(self._sites.__getitem__, ids) if alive(s))
 
     def venues_of(self, site_id: str) -> tuple[Venue, ...]:
@@ -613,7 +1004,7 @@ class Network:
         ids = self._venue_index().get(SiteId(site_id), ())
         return tuple(self._venues[v] for v in sorted(ids))
 
-    def counts(self, *, as_of: dt.date | None = None) -> dict[SiteKind, int]:
+    def counts(self, *, as_of: DateLike = None) -> dict[SiteKind, int]:
         """Return the number of sites of each kind (every kind present, in level order).
 
         Examples
@@ -622,17 +1013,26 @@ class Network:
         >>> {k.value: n for k, n in ziyang().counts().items()}
         {'centre': 1, 'institute': 17, 'station': 0, 'point': 0}
         """
-        alive = self._alive_on(as_of)
+        alive = self._alive_on(as_date(as_of))
         tally = Counter(s.kind for s in self._sites.values() if alive(s))
         return {kind: tally.get(kind, 0) for kind in SiteKind}
 
     # ------------------------------------------------------------------ dunder
 
-    def __len__(self) -> int:
-        return len(self._sites)
+    def __iter__(self) -> Iterator[Record]:
+        return self.iter_records()
 
-    def __contains__(self, site_id: object) -> bool:
-        return site_id in self._sites
+    def __len__(self) -> int:
+        return sum(map(len, self._tables.values()))
+
+    def __contains__(self, item: object) -> bool:
+        """True for a record the network holds, or (for convenience) a site id."""
+        if isinstance(item, str):
+            return item in self._sites
+        section = SECTION_OF_TYPE.get(type(item))
+        if section is None:
+            return False
+        return self._tables[section.name].get(section.key(item)) == item
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Network):
@@ -640,43 +1040,71 @@ class Network:
         return (
             self.name == other.name
             and self.description == other.description
-            and self._divisions == other._divisions
-            and self._sites == other._sites
-            and self._venues == other._venues
+            and self.division_edition == other.division_edition
+            and self._tables == other._tables
         )
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        counts = ", ".join(f"{n} {k.value}" for k, n in self.counts().items())
-        name = f" {self.name!r}" if self.name else ""
-        return (
-            f"<Network{name}: {len(self._divisions)} divisions, {counts}, "
-            f"{len(self._venues)} venues>"
+    def __copy__(self) -> Network:
+        new = Network(
+            name=self.name, description=self.description, division_edition=self.division_edition
         )
+        for name, table in self._tables.items():
+            new._tables[name].update(table)
+        return new
+
+    def __repr__(self) -> str:
+        parts = []
+        for section in SECTIONS:
+            table = self._tables[section.name]
+            if len(section.types) > 1:
+                tally = Counter(type(r) for r in table.values())
+                parts += [f"{tally.get(cls, 0)} {cls.kind.value}" for cls in section.types]
+            else:
+                parts.append(f"{len(table)} {section.name}")
+        name = f" {self.name!r}" if self.name else ""
+        return f"<Network{name}: {', '.join(parts)}>"
 
 
-_parent_of = attrgetter("parent")
-_division_of = attrgetter("division")
-K = TypeVar("K")
+def _build_index(
+    records: Iterable[Any],
+    value_of: Callable[[Any], Any],
+    key_of: Callable[[Any], Any],
+    many: bool,
+) -> dict[Any, list[Any]]:
+    return _fill_index({}, records, value_of, key_of, many)
 
 
-def _group_into(
-    index: dict[K, list[SiteId]], sites: Iterable[Site], key: Callable[[Site], K | None]
-) -> dict[K, list[SiteId]]:
-    """Append each site's id to ``index[key(site)]`` (skipping ``None`` keys); one pass."""
-    had_none = None in index
+def _fill_index(
+    index: dict[Any, list[Any]],
+    records: Iterable[Any],
+    value_of: Callable[[Any], Any],
+    key_of: Callable[[Any], Any],
+    many: bool,
+) -> dict[Any, list[Any]]:
+    """File each record's key under its value(s), skipping ``None``; one pass."""
     add = index.setdefault
-    for site in sites:
-        add(key(site), []).append(site.id)  # type: ignore[arg-type]
+    if many:
+        for record in records:
+            k = key_of(record)
+            for value in value_of(record):
+                add(value, []).append(k)
+        return index
+    had_none = None in index
+    for record in records:
+        add(value_of(record), []).append(key_of(record))
     if not had_none:
-        index.pop(None, None)  # type: ignore[arg-type]
+        index.pop(None, None)
     return index
+
+
+def _detach(record: Any, ref: Ref, key: Any) -> Any:
+    """Return ``record`` without its reference to ``key`` (an evolved copy)."""
+    value = getattr(record, ref.field)
+    new = value - {key} if ref.many else None
+    return attrs.evolve(record, **{ref.field: new})
 
 
 def _always(site: Site) -> bool:
     return True
-
-
-def _canonical_site_key(site: Site) -> tuple[int, str]:
-    return (_KIND_RANK[site.kind], site.id)

@@ -1,19 +1,29 @@
-"""The JSON file format: ``dump``/``load``, ``dumps``/``loads``.
+r"""The JSON file format: ``dump``/``load``, ``dumps``/``loads``.
 
-A file is one JSON object::
+A file is one JSON object, one record per line::
 
     {
-      "format": "wenming.network",
-      "version": 1,
-      "name": "紫阳县",
-      "description": "...",
-      "divisions": [{"code": "610924000000", "name": "紫阳县"}, ...],
-      "sites": [{"kind": "centre", "id": "zy", "name": "...", "division": "610924000000"}, ...],
-      "venues": [{"id": "v1", "kind": "other", "floor_area": 240.0, "sites": ["zy"]}, ...]
+    "format": "wenming.network",
+    "version": 2,
+    "name": "紫阳县",
+    "description": "...",
+    "division_edition": "NBS-2023",
+    "divisions": [
+    {"code": "610924000000", "name": "紫阳县"},
+    ...
+    ],
+    "sites": [
+    {"kind": "centre", "id": "zy", "name": "...", "division": "610924000000"},
+    ...
+    ]
     }
 
+- Every section (:data:`wenming.sections.SECTIONS`) is a top-level key holding a
+  list of records; an empty section is left out.
 - Equal networks give byte-identical files: records in canonical order, sets as
   sorted lists, optional fields omitted when unset.
+- Duplicate keys in an object, and strings holding a lone surrogate (``"\\ud800"``),
+  are refused with their path: nothing is silently dropped.
 - Unknown keys, wrong types and malformed values are refused with the JSON path
   and the reason (``$.sites[3].division: division code '61092' has 5 digits; …``).
 - A file of an older format version is upgraded on load; a newer one is refused
@@ -31,7 +41,7 @@ Examples
 >>> text = wenming.dumps(ziyang())
 >>> wenming.loads(text) == ziyang()
 True
->>> wenming.loads('{"format": "wenming.network", "version": 1, "sites": 3}')
+>>> wenming.loads('{"format": "wenming.network", "version": 2, "sites": 3}')
 Traceback (most recent call last):
 ...
 wenming.errors.FormatError: $.sites: expected a list, not int
@@ -48,7 +58,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Union
 
 import attrs
 import cattrs
@@ -58,16 +68,21 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from wenming._fields import to_enum
 from wenming._gc import paused_gc
-from wenming.divisions import Coordinates, Division, DivisionCode, DivisionLevel
+from wenming._plain import PlainShapeError, plan_of, to_plain
+from wenming.divisions import DivisionCode, DivisionLevel
 from wenming.errors import (
     FileAccessError,
     FormatError,
+    Issue,
+    Severity,
     VersionError,
     WenmingError,
+    quote,
     raise_for_issues,
 )
 from wenming.network import Network, NetworkRecords
-from wenming.sites import SITE_CLASSES, Site, SiteKind, Venue
+from wenming.section import Section
+from wenming.sections import SECTIONS, SECTIONS_BY_NAME
 from wenming.validation import validate
 
 __all__ = [
@@ -82,21 +97,28 @@ __all__ = [
     "make_converter",
     "records_from_dict",
     "records_to_dict",
+    "validate_file",
+    "validate_text",
 ]
 
 FORMAT: Final = "wenming.network"
 """The ``format`` name every network file carries."""
 
-VERSION: Final = 1
+VERSION: Final = 2
 """The format version this wenming writes (and the newest it reads)."""
 
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 → 2: the same sections; version 2 adds ``division_edition`` and ``closed``."""
+    return {**data, "version": 2}
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 """Version ``n`` → function turning a version-``n`` document into version ``n + 1``."""
 
-_SECTIONS: Final = ("divisions", "sites", "venues")
-_RENAMED: Final = {"explicit_level": "level"}  # attribute name → key in files
-_HEADER: Final = ("format", "version", "name", "description")
+_HEADER: Final = ("format", "version", "name", "description", "division_edition")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class _ShapeError(WenmingError, TypeError):
@@ -255,49 +277,78 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
             ),
         )
 
-    plain(Coordinates)
-    plain(Division, explicit_level=override(rename="level"))
-    plain(Venue)
-    for cls in SITE_CLASSES.values():
-        # The site hook below checks the keys itself, "kind" included.
-        plain(cls, forbid_extra_keys=False)
+    # Every record class of every section, and the attrs classes nested in them.
+    seen: set[type[Any]] = set()
 
-    structure_by_kind = {
-        kind.value: conv.get_structure_hook(cls) for kind, cls in SITE_CLASSES.items()
-    }
-    keys_by_kind = {
-        kind.value: frozenset(a.name for a in attrs.fields(cls)) | {"kind"}
-        for kind, cls in SITE_CLASSES.items()
-    }
-    unstructure_by_class = {cls: conv.get_unstructure_hook(cls) for cls in SITE_CLASSES.values()}
-    kinds = ", ".join(k.value for k in SiteKind)
-    class_by_kind = {kind.value: cls for kind, cls in SITE_CLASSES.items()}
+    def register(cls: type[Any], *, tagged: bool) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        attrs.resolve_types(cls)
+        for a in attrs.fields(cls):
+            inner = _optional_inner(a.type)
+            if isinstance(inner, type) and attrs.has(inner):
+                register(inner, tagged=False)
+        renames: dict[str, Any] = {
+            a.name: override(rename=a.alias)
+            for a in attrs.fields(cls)
+            if a.init and a.alias and a.alias != a.name
+        }
+        # A union member's hook leaves the key check to the union hook ("kind" included).
+        plain(cls, forbid_extra_keys=not tagged, **renames)
 
-    def structure_site(value: Any, _: object) -> Site:
-        _expect(value, dict, "a site object")
+    for section in SECTIONS:
+        tagged = len(section.types) > 1
+        for cls in section.types:
+            register(cls, tagged=tagged)
+        if tagged:
+            _register_union(conv, section)
+    return conv
+
+
+def _optional_inner(tp: Any) -> Any:
+    args = getattr(tp, "__args__", None)
+    if args and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return tp
+
+
+def _union_of(section: Section[Any, Any]) -> Any:
+    return section.types[0] if len(section.types) == 1 else Union[section.types]  # noqa: UP007
+
+
+def _register_union(conv: cattrs.Converter, section: Section[Any, Any]) -> None:
+    """A union of record classes tagged by ``kind`` (the sites: centre, institute, …)."""
+    union = _union_of(section)
+    by_tag = section.by_tag
+    kinds = ", ".join(by_tag)
+    hooks = {tag: conv.get_structure_hook(cls) for tag, cls in by_tag.items()}
+    keys = {tag: plan_of(cls).keys for tag, cls in by_tag.items()}
+    unstructure = {cls: conv.get_unstructure_hook(cls) for cls in section.types}
+
+    def structure(value: Any, _: object) -> Any:
+        _expect(value, dict, f"a {section.noun} object")
         kind = value.get("kind")
         if kind is None:
-            raise _ShapeError(f"a site needs a 'kind' ({kinds})")
-        hook = structure_by_kind.get(kind) if isinstance(kind, str) else None
+            raise _ShapeError(f"a {section.noun} needs a 'kind' ({kinds})")
+        hook = hooks.get(kind) if isinstance(kind, str) else None
         if hook is None:
-            raise _ShapeError(f"unknown site kind {kind!r}; expected one of {kinds}")
-        allowed = keys_by_kind[kind]
-        if not value.keys() <= allowed:
-            extra = set(value) - allowed
-            raise ForbiddenExtraKeysError("", class_by_kind[kind], extra)
-        site: Site = hook(value, class_by_kind[kind])
-        return site
+            raise _ShapeError(
+                f"unknown {section.noun} kind {quote(kind)}; expected one of {kinds}"
+            )
+        if not value.keys() <= keys[kind]:
+            raise ForbiddenExtraKeysError("", by_tag[kind], set(value) - keys[kind])
+        return hook(value, by_tag[kind])
 
-    def unstructure_site(site: Site) -> dict[str, Any]:
-        return {"kind": site.kind.value, **unstructure_by_class[type(site)](site)}
+    def unstructure_one(record: Any) -> dict[str, Any]:
+        return {"kind": type(record).kind.value, **unstructure[type(record)](record)}
 
-    conv.register_structure_hook_func(lambda t: t == Site, structure_site)
-    conv.register_unstructure_hook_func(lambda t: t == Site, unstructure_site)
-    for cls in SITE_CLASSES.values():
-        conv.register_unstructure_hook(cls, unstructure_site)
-    # Its tuple converters do not validate: cattrs structures the sections.
-    plain(NetworkRecords, prefer_attrib_converters=False)
-    return conv
+    conv.register_structure_hook_func(lambda t: t == union, structure)
+    conv.register_unstructure_hook_func(lambda t: t == union, unstructure_one)
+    for cls in section.types:
+        conv.register_unstructure_hook(cls, unstructure_one)
 
 
 def _list_as_tuple_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
@@ -315,7 +366,6 @@ def _checked_list(value: object) -> list[Any]:
     return value  # type: ignore[return-value]
 
 
-_FAST = make_converter()
 _DETAILED: cattrs.Converter | None = None
 
 
@@ -326,40 +376,89 @@ def _detailed() -> cattrs.Converter:
     return _DETAILED
 
 
+# ---------------------------------------------------------------------------- writing
+
+
 def records_to_dict(records: NetworkRecords) -> dict[str, Any]:
     """Return the document for ``records`` as plain JSON-ready data (header first).
+
+    Every record is written as its ``to_dict()``; empty sections are left out.
 
     Examples
     --------
     >>> from wenming import NetworkRecords
     >>> records_to_dict(NetworkRecords(name="x"))
-    {'format': 'wenming.network', 'version': 1, 'name': 'x', 'description': '', \
-'divisions': [], 'sites': [], 'venues': []}
+    {'format': 'wenming.network', 'version': 2, 'name': 'x', 'description': ''}
     """
-    division = _FAST.get_unstructure_hook(Division)
-    venue = _FAST.get_unstructure_hook(Venue)
-    site = _FAST.get_unstructure_hook(Site)
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "name": records.name,
         "description": records.description,
-        "divisions": [division(d) for d in records.divisions],
-        "sites": [site(s) for s in records.sites],
-        "venues": [venue(v) for v in records.venues],
     }
+    if records.division_edition is not None:
+        data["division_edition"] = records.division_edition
+    for name, items in records.sections.items():
+        if items:
+            data[name] = list(map(to_plain, items))
+    return data
+
+
+def _encode(data: dict[str, Any], indent: int | None) -> str:
+    """JSON text: compact with ``indent=None``, else one record per line.
+
+    Both layouts go through the standard library's C encoder (``indent`` would
+    make it fall back to the pure-Python one, which is why records are encoded
+    one line each instead).
+    """
+    if indent is None:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    encode = json.JSONEncoder(
+        ensure_ascii=False, separators=(", ", ": "), check_circular=False
+    ).encode
+    pad = " " * indent
+    lines = ["{"]
+    items = list(data.items())
+    for n, (key, value) in enumerate(items):
+        comma = "," if n < len(items) - 1 else ""
+        head = f"{pad}{encode(key)}: "
+        if isinstance(value, list) and value:
+            lines.append(head + "[")
+            lines.append(pad + pad + f",\n{pad}{pad}".join(map(encode, value)))
+            lines.append(f"{pad}]{comma}")
+        else:
+            lines.append(f"{head}{encode(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- reading
 
 
 def _message(exc: BaseException) -> str:
     if isinstance(exc, WenmingError):
         return str(exc)
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
+        return f"unknown keys: {', '.join(_key(k) for k in sorted(map(str, exc.extra_fields)))}"
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, AttributeError | TypeError) and "items" in str(exc):
         return "expected an object"
-    return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {quote(str(exc), 200)}"
+
+
+def _key(key: str) -> str:
+    """A JSON key in a message: as it is when it is a plain name, else quoted and cut."""
+    return key if key.isidentifier() and key.isascii() and len(key) <= 40 else quote(key)
+
+
+_RENAMED: Final = {
+    a.name: a.alias
+    for section in SECTIONS
+    for cls in section.types
+    for a in attrs.fields(cls)
+    if a.alias and a.alias != a.name
+}
 
 
 def _errors(exc: BaseException, path: str) -> list[str]:
@@ -389,13 +488,17 @@ def _upgrade(data: dict[str, Any], source: str | None) -> dict[str, Any]:
     fmt = data.get("format")
     if fmt != FORMAT:
         raise FormatError(
-            [f"$.format: not a wenming network document (format is {fmt!r}, expected {FORMAT!r})"],
+            [
+                f"$.format: not a wenming network document (format is {quote(fmt)}, "
+                f"expected {FORMAT!r})"
+            ],
             source=source,
         )
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise FormatError(
-            [f"$.version: expected a format version number >= 1, not {version!r}"], source=source
+            [f"$.version: expected a format version number >= 1, not {quote(version)}"],
+            source=source,
         )
     if version > VERSION:
         raise VersionError(
@@ -411,6 +514,163 @@ def _upgrade(data: dict[str, Any], source: str | None) -> dict[str, Any]:
     return data
 
 
+def _header(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Check the header and the top-level keys; return the header fields and errors."""
+    problems: list[str] = []
+    unknown = sorted(set(data) - set(_HEADER) - SECTIONS_BY_NAME.keys())
+    if unknown:
+        known = ", ".join(SECTIONS_BY_NAME)
+        problems.append(
+            f"$: unknown keys: {', '.join(_key(k) for k in unknown[:10])} "
+            f"(the sections are: {known})"
+        )
+    header: dict[str, Any] = {}
+    for key in ("name", "description"):
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            problems.append(f"$.{key}: expected a string, not {_json_type(value)}")
+        else:
+            header[key] = value
+    edition = data.get("division_edition")
+    if edition is not None and not isinstance(edition, str):
+        problems.append(f"$.division_edition: expected a string, not {_json_type(edition)}")
+    else:
+        header["division_edition"] = edition
+    return header, problems
+
+
+def _decode_section(
+    section: Section[Any, Any],
+    items: list[Any],
+    canonical: dict[str, dict[Any, Any]],
+    dates: dict[str, dt.date],
+) -> list[Any]:
+    """The fast path for one section: the records' own converters check every value.
+
+    References are replaced by the object already used as the key of the record
+    they name (a site's ``division`` is its Division's code object, its
+    ``parent`` the parent's id string), and equal dates by one object: a loaded
+    national network holds each value once.
+    """
+    by_tag = section.by_tag
+    single = None if by_tag else section.types[0]
+    shared = [(ref.field, canonical.get(ref.target, {})) for ref in section.refs if not ref.many]
+    plans = {cls: plan_of(cls) for cls in section.types}
+    out: list[Any] = []
+    append = out.append
+    for item in items:
+        if type(item) is not dict:
+            raise PlainShapeError("not an object")
+        cls = single if single is not None else by_tag.get(item.get("kind"))  # type: ignore[arg-type]
+        if cls is None:
+            raise PlainShapeError("unknown kind")
+        plan = plans[cls]
+        if not item.keys() <= plan.keys:
+            raise PlainShapeError("unknown keys")
+        if plan.tag is not None:
+            item = dict(item)
+            del item["kind"]
+        for field, table in shared:
+            raw = item.get(field)
+            if raw is not None:
+                item[field] = table.get(raw, raw)
+        for key, _optional in plan.dates:
+            raw = item.get(key)
+            if raw is not None:
+                day = dates.get(raw)
+                if day is None:
+                    day = dates[raw] = _read_date(raw)
+                item[key] = day
+        for key, nested in plan.nested:
+            raw = item.get(key)
+            if raw is not None:
+                if type(raw) is not dict:
+                    raise PlainShapeError("not an object")
+                item[key] = nested(**raw)
+        append(cls(**item))
+    return out
+
+
+def _read_date(raw: Any) -> dt.date:
+    if type(raw) is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+        return dt.date.fromisoformat(raw)
+    raise PlainShapeError("not a date")
+
+
+def _record_errors(section: Section[Any, Any], item: Any, path: str) -> list[str]:
+    """Every problem of one record, with its path (the slow, detailed path)."""
+    try:
+        _detailed().structure(item, _union_of(section))
+    except Exception as exc:
+        return _errors(exc, path)
+    return []
+
+
+def _read_sections(
+    data: dict[str, Any],
+) -> tuple[dict[str, list[Any]], dict[str, list[int]], list[str]]:
+    """Structure every section; return records, their document positions and problems.
+
+    Fast path first: the whole section at once. When it fails, each record is
+    structured on its own so that every problem is named with its path, and
+    the records that could be read are kept.
+    """
+    records: dict[str, list[Any]] = {}
+    positions: dict[str, list[int]] = {}
+    problems: list[str] = []
+    canonical: dict[str, dict[Any, Any]] = {}
+    dates: dict[str, dt.date] = {}
+    for section in SECTIONS:
+        items = data.get(section.name, [])
+        if type(items) is not list:
+            problems.append(f"$.{section.name}: expected a list, not {_json_type(items)}")
+            records[section.name], positions[section.name] = [], []
+            continue
+        field = section.key_field
+        canonical[section.name] = {
+            item[field]: item[field]
+            for item in items
+            if type(item) is dict and type(item.get(field)) is str
+        }
+        try:
+            decoded = _decode_section(section, items, canonical, dates)
+            where = list(range(len(items)))
+        except Exception:
+            decoded, where = [], []
+            for i, item in enumerate(items):
+                path = f"$.{section.name}[{i}]"
+                try:
+                    decoded += _decode_section(section, [item], canonical, dates)
+                except Exception as exc:
+                    lines = _record_errors(section, item, path)
+                    problems.extend(lines or [f"{path}: {_message(exc)}"])
+                    continue
+                where.append(i)
+        records[section.name] = decoded
+        positions[section.name] = where
+        key = section.key
+        canonical[section.name] = {key(r): key(r) for r in decoded}
+    return records, positions, problems
+
+
+def _read_document(
+    data: Any, *, source: str | None
+) -> tuple[NetworkRecords, dict[str, list[int]], list[str]]:
+    if not isinstance(data, dict):
+        raise FormatError([f"$: expected an object, not {_json_type(data)}"], source=source)
+    data = _upgrade(data, source)
+    header, problems = _header(data)
+    sections, positions, section_problems = _read_sections(data)
+    problems += section_problems
+    try:
+        records = NetworkRecords(**header, **sections)  # type: ignore[arg-type]
+    except WenmingError as exc:
+        field = getattr(exc, "field", None)
+        problems.append(f"$.{field}: {exc}" if field else f"$: {exc}")
+        records = NetworkRecords(**sections)  # type: ignore[arg-type]
+    return records, positions, problems
+
+
 def records_from_dict(data: Any, *, source: str | None = None) -> NetworkRecords:
     """Turn a parsed document into :class:`~wenming.NetworkRecords`.
 
@@ -424,78 +684,76 @@ def records_from_dict(data: Any, *, source: str | None = None) -> NetworkRecords
     VersionError
         The document is of a newer format version.
     """
-    if not isinstance(data, dict):
-        raise FormatError([f"$: expected an object, not {_json_type(data)}"], source=source)
-    data = _upgrade(data, source)
-    unknown = sorted(set(data) - set(_HEADER) - set(_SECTIONS))
-    if unknown:
-        raise FormatError([f"$: unknown keys: {', '.join(unknown)}"], source=source)
-    body = {k: v for k, v in data.items() if k not in ("format", "version")}
-    try:
-        return _fast_records(body)
-    except Exception as fast_error:
+    records, _positions, problems = _read_document(data, source=source)
+    if problems:
+        raise FormatError(problems, source=source)
+    return records
+
+
+class _DuplicateKeys(dict[str, Any]):
+    """An object that had a key twice (marked while parsing, reported with its path)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _find(value: Any, path: str, test: Callable[[Any], str | None], out: list[str]) -> None:
+    """Walk parsed JSON depth first; ``test`` says what is wrong with a value (or None)."""
+    stack = [(value, path)]
+    while stack and len(out) < 100:
+        node, at = stack.pop()
+        problem = test(node)
+        if problem is not None:
+            out.append(f"{at}: {problem}")
+        if isinstance(node, dict):
+            for k, v in reversed(node.items()):
+                if test(k) is not None:
+                    out.append(f"{at}: a key {test(k)}")
+                step = f"{at}.{k}" if k.isidentifier() else f"{at}[{quote(k)}]"
+                stack.append((v, step))
+        elif isinstance(node, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(node))))
+
+
+def _duplicate_problem(node: Any) -> str | None:
+    if isinstance(node, _DuplicateKeys):
+        keys = ", ".join(quote(k) for k in node.duplicates)
+        return f"duplicate keys in one object: {keys} (each key may appear once)"
+    return None
+
+
+def _surrogate_problem(node: Any) -> str | None:
+    if isinstance(node, str):
         try:
-            _detailed().structure(body, NetworkRecords)
-        except Exception as exc:
-            raise FormatError(_errors(exc, "$"), source=source) from None
-        raise FormatError([f"$: {_message(fast_error)}"], source=source) from None
-
-
-_SITE_SHAPES: Final = {
-    kind.value: (cls, frozenset(a.name for a in attrs.fields(cls)) | {"kind"})
-    for kind, cls in SITE_CLASSES.items()
-}
-_DIVISION_KEYS: Final = frozenset(
-    {"code", "name", "level", "urban_rural", "population", "location"}
-)
-
-
-def _fast_site(value: dict[str, Any]) -> Site:
-    cls, keys = _SITE_SHAPES[value["kind"]]
-    if not value.keys() <= keys:
-        raise _ShapeError("unknown keys")
-    kwargs = {k: v for k, v in value.items() if k != "kind"}
-    established = kwargs.get("established")
-    if established is not None:
-        kwargs["established"] = _structure_date(established, None)
-    return cls(**kwargs)
-
-
-def _fast_division(value: dict[str, Any]) -> Division:
-    if not value.keys() <= _DIVISION_KEYS:
-        raise _ShapeError("unknown keys")
-    location = value.get("location")
-    if location is None:
-        return Division(**value)
-    return Division(**{**value, "location": Coordinates(**location)})
-
-
-def _fast_records(body: dict[str, Any]) -> NetworkRecords:
-    """Structure a document without cattrs (the fast path).
-
-    The records' own converters and validators check every value. Any failure
-    sends the caller to the detailed cattrs path, which names every problem
-    with its JSON path.
-    """
-    sections = [body.get(name, []) for name in _SECTIONS]
-    if not all(type(section) is list for section in sections):
-        raise _ShapeError("a section is not a list")
-    divisions, sites, venues = sections
-    return NetworkRecords(
-        name=body.get("name", ""),
-        description=body.get("description", ""),
-        divisions=tuple(map(_fast_division, divisions)),
-        sites=tuple(map(_fast_site, sites)),
-        venues=tuple(Venue(**v) for v in venues),
-    )
+            node.encode("utf-8")
+        except UnicodeEncodeError:
+            return "holds a lone surrogate (\\ud800-\\udfff), which is not text"
+    return None
 
 
 def _parse(text: str | bytes, source: str | None) -> Any:
+    duplicates = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            duplicates = True
+            marked = _DuplicateKeys(result)
+            counts: dict[str, int] = {}
+            for k, _ in pairs:
+                counts[k] = counts.get(k, 0) + 1
+            marked.duplicates = tuple(k for k, n in counts.items() if n > 1)
+            return marked
+        return result
+
+    raw = text if isinstance(text, bytes) else None
     try:
-        return json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        data = json.loads(text, object_pairs_hook=pairs_hook)
     except UnicodeDecodeError as exc:
         raise FormatError(
-            [f"$: the file is not UTF-8 text ({exc.reason})"], source=source
+            [f"$: the file is not UTF-8 text ({exc.reason} at byte {exc.start})"], source=source
         ) from None
     except json.JSONDecodeError as exc:
         raise FormatError(
@@ -504,14 +762,36 @@ def _parse(text: str | bytes, source: str | None) -> Any:
     except RecursionError:
         raise FormatError(["$: the JSON is nested too deeply"], source=source) from None
     except ValueError as exc:  # e.g. a number with more digits than Python converts
-        raise FormatError([f"$: unreadable JSON value: {exc}"], source=source) from None
+        raise FormatError(
+            [f"$: unreadable JSON value: {quote(str(exc), 200)}"], source=source
+        ) from None
+    problems: list[str] = []
+    if duplicates:
+        _find(data, "$", _duplicate_problem, problems)
+    # Lone surrogates come only from \uD800-style escapes (UTF-8 bytes cannot
+    # hold them) or from a str given to loads(): look for them only then.
+    escaped = raw if raw is not None else text.encode("utf-8", "replace")
+    if _SURROGATE_ESCAPE.search(escaped) or (raw is None and not _encodes(text)):
+        _find(data, "$", _surrogate_problem, problems)
+    if problems:
+        raise FormatError(problems, source=source)
+    return data
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def loads_records(text: str | bytes, *, source: str | None = None) -> NetworkRecords:
     """Parse a document's text into records without building a network.
 
-    This is what ``wenming validate`` uses: the records can then be checked with
-    :func:`wenming.validate`, which reports every cross-record problem at once.
+    The records can then be checked with :func:`wenming.validate`, which reports
+    every cross-record problem at once (or use :func:`validate_text`, which also
+    reports shape errors and checks every record it could read).
 
     Raises
     ------
@@ -527,8 +807,73 @@ def load_records(path: str | os.PathLike[str], *, source: str | None = None) -> 
     return loads_records(_read(path), source=source or str(path))
 
 
+def validate_text(text: str | bytes, *, source: str | None = None) -> tuple[Issue, ...]:
+    """Every problem in a document, at once: shape errors and cross-record issues.
+
+    Records with a shape error are reported with their paths (code ``format``);
+    every other record still goes through the cross-record rules, so one bad
+    code does not hide a duplicate id elsewhere. Text that is not JSON is one
+    ``format`` issue.
+
+    Raises
+    ------
+    VersionError
+        The document is of a newer format version (it cannot be checked).
+
+    Examples
+    --------
+    >>> doc = (
+    ...     '{"format": "wenming.network", "version": 2, "divisions": ['
+    ...     '{"code": "61092", "name": "?"}, {"code": "610924", "name": "紫阳县"}], "sites": ['
+    ...     '{"kind": "centre", "id": "c", "name": "中心", "division": "610924"},'
+    ...     '{"kind": "centre", "id": "c", "name": "中心", "division": "610924"}]}'
+    ... )
+    >>> for issue in validate_text(doc):
+    ...     print(issue.code, issue.path)
+    format $.divisions[0].code
+    duplicate-id $.sites[1].id
+    """
+    try:
+        with paused_gc():
+            records, positions, problems = _read_document(_parse(text, source), source=source)
+    except VersionError:
+        raise
+    except FormatError as exc:
+        return tuple(_format_issue(line) for line in exc.errors)
+    issues = [_format_issue(line) for line in problems]
+    issues += validate(records, positions=positions)
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    rest = [i for i in issues if i.severity is not Severity.ERROR]
+    return tuple(errors + rest)
+
+
+def validate_file(path: str | os.PathLike[str]) -> tuple[Issue, ...]:
+    """Every problem in a network file (see :func:`validate_text`).
+
+    Raises
+    ------
+    FileAccessError
+        The file cannot be read.
+    VersionError
+        The file is of a newer format version.
+    """
+    return validate_text(_read(path), source=str(path))
+
+
+def _format_issue(line: str) -> Issue:
+    path, sep, message = line.partition(": ")
+    if not (sep and path.startswith("$")):
+        path, message = "", line
+    return Issue(code="format", severity=Severity.ERROR, message=message, path=path)
+
+
 def loads(text: str | bytes, *, source: str | None = None) -> Network:
     """Parse a document's text into a :class:`~wenming.Network`.
+
+    Loading refuses what a network cannot hold: shape errors, duplicate keys,
+    references to unknown records and breaks of the site hierarchy. Rules that
+    a network can hold and still break (two Institutes on one town) are for
+    :func:`wenming.validate`.
 
     Parameters
     ----------
@@ -589,13 +934,27 @@ def dumps(network: Network | NetworkRecords, *, indent: int | None = 2) -> str:
         What to write. A network is written in canonical order; records are
         written in their own order.
     indent : int or None
-        Spaces per level; ``None`` writes one compact line.
+        With a number (the default), one record per line, indented: readable
+        and diffable. ``None`` writes one compact line.
+
+    Examples
+    --------
+    >>> from wenming import Division, NetworkRecords
+    >>> print(dumps(NetworkRecords(name="x", divisions=[Division(code="61", name="陕西省")])))
+    {
+      "format": "wenming.network",
+      "version": 2,
+      "name": "x",
+      "description": "",
+      "divisions": [
+        {"code": "610000000000", "name": "陕西省"}
+      ]
+    }
+    <BLANKLINE>
     """
-    separators = (",", ":") if indent is None else (",", ": ")
     with paused_gc():
         records = network.records() if isinstance(network, Network) else network
-        data = records_to_dict(records)
-        return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators) + "\n"
+        return _encode(records_to_dict(records), indent) + "\n"
 
 
 def dump(

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
-from typing import ClassVar, TypeAlias
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
@@ -46,15 +47,19 @@ from wenming._fields import (
     to_frozenset,
     to_real,
 )
+from wenming._plain import to_plain
 from wenming.divisions import DivisionCode, DivisionLevel
-from wenming.errors import InvariantError
+from wenming.errors import HierarchyError, InvariantError, Issue, Severity, UnknownIdError
 from wenming.ids import PostId, SiteId, VenueId
+from wenming.section import Index, OnRemove, Ref, Section, ValidationContext, error
 
 __all__ = [
     "ALLOWED_PARENTS",
     "PARENT_PREFIX",
+    "SITES",
     "SITE_CLASSES",
     "SITE_DIVISION_LEVELS",
+    "VENUES",
     "Centre",
     "Have",
     "HostKind",
@@ -129,6 +134,16 @@ def _division(value: str) -> DivisionCode:
         raise
 
 
+def _after_established(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    established = instance.established
+    if value is not None and established is not None and value <= established:
+        raise InvariantError(
+            f"closed {value} must come after established {established}",
+            field="closed",
+            value=value,
+        )
+
+
 def _have(value: object) -> Have:
     return to_enum(Have, "six_haves", value)
 
@@ -200,13 +215,33 @@ class _SiteFields:
     established: dt.date | None = attrs.field(default=None, validator=optional_date)
     head: PostId | None = attrs.field(default=None, converter=_head)
     six_haves: frozenset[Have] | None = attrs.field(default=None, converter=_haves)
+    closed: dt.date | None = attrs.field(
+        default=None, validator=[optional_date, _after_established]
+    )
 
     def exists_on(self, day: dt.date | None) -> bool:
         """True if the site exists on ``day`` (``None`` means "ignore dates").
 
-        A site with no ``established`` date is taken to have always existed.
+        A site exists from its ``established`` date (always, when unset) up to the
+        day before its ``closed`` date (for ever, when unset).
         """
-        return day is None or self.established is None or self.established <= day
+        if day is None:
+            return True
+        established = self.established
+        if established is not None and day < established:
+            return False
+        closed = self.closed
+        return closed is None or day < closed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the site as the file format writes it (``kind`` first, unset fields left out).
+
+        Examples
+        --------
+        >>> Centre(id="zy", name="中心", division="610924").to_dict()
+        {'kind': 'centre', 'id': 'zy', 'name': '中心', 'division': '610924000000'}
+        """
+        return to_plain(self)
 
     @property
     def missing_haves(self) -> frozenset[Have] | None:
@@ -234,6 +269,9 @@ class Centre(_SiteFields):
         The post whose holder heads the site (the county party secretary).
     six_haves : frozenset of Have, optional
         The "six haves" the site meets; ``None`` if not assessed.
+    closed : datetime.date, optional
+        When the site closed (after ``established``); from that day on, queries
+        with ``as_of`` do not see it or anything under it.
 
     Examples
     --------
@@ -425,3 +463,255 @@ class Venue:
     )
     owner: str | None = attrs.field(default=None, validator=optional_text)
     sites: frozenset[SiteId] = attrs.field(factory=frozenset, converter=_site_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the venue as the file format writes it (sites sorted)."""
+        return to_plain(self)
+
+
+# ---------------------------------------------------------------------------- sections
+
+_KIND_RANK = {kind: rank for rank, kind in enumerate(SiteKind)}
+
+
+def _site_order(site: Site) -> tuple[int, str]:
+    return (_KIND_RANK[site.kind], site.id)
+
+
+def _check_sites(
+    tables: Mapping[str, Mapping[Any, Any]], new: Sequence[Site], by_id: Mapping[Any, Site]
+) -> None:
+    # One fused pass: the hot path of loading a national file. The messages come
+    # from the rule functions above, as validation's do.
+    divisions = tables["divisions"]
+    existing = tables["sites"]
+    levels = SITE_DIVISION_LEVELS
+    allowed = ALLOWED_PARENTS
+    prefix = PARENT_PREFIX
+    for site in new:
+        kind = site.kind
+        code = site.division
+        division = divisions.get(code)
+        if division is None:
+            raise UnknownIdError(
+                "division",
+                code,
+                f"{kind.label} '{site.id}': unknown division {code.short} "
+                "(add the Division first)",
+            )
+        level = division.level
+        if level not in levels[kind]:
+            raise HierarchyError(
+                division_level_problem(site, level) or "", site=site.id, rule="division-level"
+            )
+        parent_id = site.parent
+        if parent_id is None:
+            continue
+        parent = by_id.get(parent_id) or existing.get(parent_id)
+        if parent is None:
+            raise UnknownIdError(
+                "site", parent_id, f"{kind.label} '{site.id}': unknown parent site '{parent_id}'"
+            )
+        if parent.kind not in allowed[kind]:
+            raise HierarchyError(
+                parent_kind_problem(site, parent) or "", site=site.id, rule="parent-kind"
+            )
+        n = prefix[parent.kind]
+        if code[:n] != parent.division[:n]:
+            raise HierarchyError(
+                placement_problem(site, parent) or "", site=site.id, rule="outside-parent"
+            )
+
+
+def _rule_division_level(ctx: ValidationContext) -> Iterator[Issue]:
+    for i, site in enumerate(ctx.records.of("sites")):
+        level = ctx.division_level(site.division)
+        if level not in SITE_DIVISION_LEVELS[site.kind]:
+            yield error(
+                "division-level",
+                division_level_problem(site, level) or "",
+                site.id,
+                ctx.path("sites", i, "division"),
+            )
+
+
+def _rule_parent(ctx: ValidationContext) -> Iterator[Issue]:
+    for i, site in enumerate(ctx.records.of("sites")):
+        if site.parent is None:
+            continue
+        parent = ctx.get("sites", site.parent)
+        if parent is None:
+            continue  # reported by the generic unknown-reference rule
+        if parent.kind not in ALLOWED_PARENTS[site.kind]:
+            yield error(
+                "parent-kind",
+                parent_kind_problem(site, parent) or "",
+                site.id,
+                ctx.path("sites", i, "parent"),
+            )
+        elif (problem := placement_problem(site, parent)) is not None:
+            yield error("outside-parent", problem, site.id, ctx.path("sites", i, "division"))
+
+
+def _rule_cycle(ctx: ValidationContext) -> Iterator[Issue]:
+    sites = ctx.records.of("sites")
+    index = ctx.index("sites")
+    state: dict[SiteId, int] = {}  # 1: on the current chain, 2: done
+    for site in sites:
+        chain: list[SiteId] = []
+        current: Site | None = site
+        while current is not None:
+            seen = state.get(current.id)
+            if seen == 2:
+                break
+            if seen == 1:
+                loop = [*chain[chain.index(current.id) :], current.id]
+                shown = " → ".join(f"'{s}'" for s in loop)
+                yield error(
+                    "cycle",
+                    f"sites form a cycle: {shown}",
+                    current.id,
+                    ctx.path("sites", index[current.id], "parent"),
+                )
+                break
+            state[current.id] = 1
+            chain.append(current.id)
+            parent = current.parent
+            current = None if parent is None else ctx.get("sites", parent)
+        for s in chain:
+            state[s] = 2
+
+
+_CLAIM_WORDS = {
+    SiteKind.CENTRE: "county",
+    SiteKind.INSTITUTE: "town",
+    SiteKind.STATION: "village",
+}
+
+
+def _rule_duplicate_claim(ctx: ValidationContext) -> Iterator[Issue]:
+    claimed: dict[tuple[SiteKind, DivisionCode], tuple[int, Site]] = {}
+    for i, site in enumerate(ctx.records.of("sites")):
+        if site.kind not in _CLAIM_WORDS:
+            continue
+        key = (site.kind, site.division)
+        if key in claimed:
+            j, other = claimed[key]
+            if other.id == site.id:
+                continue
+            yield error(
+                "duplicate-claim",
+                f"{site.kind.label}s '{other.id}' ({ctx.path('sites', j)}) and '{site.id}' "
+                f"both claim {_CLAIM_WORDS[site.kind]} {site.division.short}",
+                site.id,
+                ctx.path("sites", i, "division"),
+            )
+        else:
+            claimed[key] = (i, site)
+
+
+def _rule_established_order(ctx: ValidationContext) -> Iterator[Issue]:
+    for i, site in enumerate(ctx.records.of("sites")):
+        if site.parent is None or site.established is None:
+            continue
+        parent = ctx.get("sites", site.parent)
+        if parent is None or parent.established is None:
+            continue
+        if site.established < parent.established:
+            yield Issue(
+                code="established-before-parent",
+                severity=Severity.WARNING,
+                message=(
+                    f"{site.kind.label} '{site.id}' was established {site.established}, "
+                    f"before its parent '{parent.id}' ({parent.established})"
+                ),
+                subject=site.id,
+                path=ctx.path("sites", i, "established"),
+            )
+
+
+def _rule_closed_after_parent(ctx: ValidationContext) -> Iterator[Issue]:
+    for i, site in enumerate(ctx.records.of("sites")):
+        if site.parent is None:
+            continue
+        parent = ctx.get("sites", site.parent)
+        if parent is None or parent.closed is None:
+            continue
+        if site.closed is None or site.closed > parent.closed:
+            yield Issue(
+                code="open-under-closed-parent",
+                severity=Severity.WARNING,
+                message=(
+                    f"{site.kind.label} '{site.id}' "
+                    + ("has no closed date" if site.closed is None else f"closes {site.closed}")
+                    + f" but its parent '{parent.id}' closed {parent.closed}; "
+                    "from then on it does not count"
+                ),
+                subject=site.id,
+                path=ctx.path("sites", i, "closed"),
+            )
+
+
+def _site_key(value: Any) -> SiteId:
+    return _site_id(value)
+
+
+def _site_exists(site: Site, day: dt.date) -> bool:
+    return site.exists_on(day)
+
+
+SITES: Section[SiteId, Site] = Section(
+    name="sites",
+    noun="site",
+    types=(Centre, Institute, Station, Point),
+    key=attrgetter("id"),
+    key_field="id",
+    parse_key=_site_key,
+    order=_site_order,
+    refs=(
+        Ref(field="division", target="divisions", code="unknown-division", index="by_division"),
+        Ref(field="parent", target="sites", code="unknown-parent", index="children"),
+    ),
+    indexes=(
+        Index(name="children", key=attrgetter("parent")),
+        Index(name="by_division", key=attrgetter("division")),
+    ),
+    check=_check_sites,
+    rules=(
+        ("division-level", _rule_division_level),
+        ("parent", _rule_parent),
+        ("cycle", _rule_cycle),
+        ("duplicate-claim", _rule_duplicate_claim),
+        ("established-before-parent", _rule_established_order),
+        ("open-under-closed-parent", _rule_closed_after_parent),
+    ),
+    exists_on=_site_exists,
+)
+"""The ``sites`` section: Centres, Institutes, Stations and Points, tagged by ``kind``."""
+
+
+def _venue_key(value: Any) -> VenueId:
+    return _venue_id(value)
+
+
+VENUES: Section[VenueId, Venue] = Section(
+    name="venues",
+    noun="venue",
+    types=(Venue,),
+    key=attrgetter("id"),
+    key_field="id",
+    parse_key=_venue_key,
+    order=attrgetter("id"),
+    refs=(
+        Ref(
+            field="sites",
+            target="sites",
+            many=True,
+            code="unknown-venue-site",
+            on_remove=OnRemove.DETACH,
+            index="venues_of",
+        ),
+    ),
+    indexes=(Index(name="venues_of", key=attrgetter("sites"), many=True),),
+)
+"""The ``venues`` section: shared venues, each naming the sites that use it."""

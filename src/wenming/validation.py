@@ -8,8 +8,9 @@ rules find semantic problems such as two Stations claiming one village) or a
 duplicate ids, unknown parents and cycles). Issue paths point into the document:
 ``$.sites[17].parent``.
 
-Register more rules with :func:`register_rule`; later parts of wenming (people,
-teams, activities) add theirs the same way.
+Two rules hold for every section (:data:`wenming.sections.SECTIONS`): duplicate
+keys, and references to keys the target section does not hold. Each section
+brings its own rules in its declaration; register more with :func:`register_rule`.
 
 Examples
 --------
@@ -23,34 +24,23 @@ Examples
 ... )
 >>> for issue in validate(records):
 ...     print(issue.path, issue.code)
-$.sites[1].division division-level
 $.sites[1].parent unknown-parent
->>> print(validate(records)[1])
-$.sites[1].parent: unknown site 'nowhere'
+$.sites[1].division division-level
+>>> print(validate(records)[0])
+$.sites[1].parent: unknown site 'nowhere' (not in $.sites)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cached_property
-from typing import TypeAlias
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-import attrs
-
-from wenming.divisions import DivisionCode, DivisionLevel
-from wenming.errors import Issue, Severity, raise_for_issues
-from wenming.ids import SiteId
+from wenming._fields import DateLike, as_date
+from wenming.errors import InvariantError, Issue, Severity, UnknownIdError, quote, raise_for_issues
 from wenming.network import Network, NetworkRecords
-from wenming.sites import (
-    ALLOWED_PARENTS,
-    SITE_DIVISION_LEVELS,
-    Site,
-    SiteKind,
-    division_level_problem,
-    parent_kind_problem,
-    placement_problem,
-)
+from wenming.section import OnRemove, Rule, ValidationContext, document_position, error
+from wenming.sections import SECTIONS
 
 __all__ = [
     "RULES",
@@ -60,54 +50,6 @@ __all__ = [
     "register_rule",
     "validate",
 ]
-
-
-class ValidationContext:
-    """What a rule sees: the records in document order and lenient look-ups.
-
-    Look-ups keep the first record for an id, so rules work on documents with
-    duplicate ids; ``path()`` builds the JSON path of a record's field.
-    """
-
-    def __init__(self, records: NetworkRecords) -> None:
-        self.records = records
-
-    @cached_property
-    def site_index(self) -> Mapping[SiteId, int]:
-        """Site id → position of its first occurrence in ``records.sites``."""
-        index: dict[SiteId, int] = {}
-        for i, site in enumerate(self.records.sites):
-            index.setdefault(site.id, i)
-        return index
-
-    @cached_property
-    def division_index(self) -> Mapping[DivisionCode, int]:
-        """Division code → position of its first occurrence in ``records.divisions``."""
-        index: dict[DivisionCode, int] = {}
-        for i, division in enumerate(self.records.divisions):
-            index.setdefault(division.code, i)
-        return index
-
-    def site(self, site_id: str) -> Site | None:
-        """The first site with this id, or ``None``."""
-        i = self.site_index.get(SiteId(site_id))
-        return None if i is None else self.records.sites[i]
-
-    def division_level(self, code: DivisionCode) -> DivisionLevel:
-        """The level of a division: its record's, or the level its code implies."""
-        i = self.division_index.get(code)
-        if i is None:
-            return code.level
-        return self.records.divisions[i].level
-
-    @staticmethod
-    def path(section: str, index: int, field: str | None = None) -> str:
-        """Return the JSON path ``$.section[index].field``."""
-        return f"$.{section}[{index}]" + (f".{field}" if field else "")
-
-
-Rule: TypeAlias = Callable[[ValidationContext], Iterable[Issue]]
-"""A validation rule: it looks at the context and yields issues."""
 
 RULES: dict[str, Rule] = {}
 """The registry: rule name → rule. :func:`validate` runs them in this order."""
@@ -137,195 +79,145 @@ def register_rule(name: str) -> Callable[[Rule], Rule]:
     return decorate
 
 
-def _error(code: str, message: str, subject: str, path: str) -> Issue:
-    return Issue(code=code, severity=Severity.ERROR, message=message, subject=subject, path=path)
-
-
 @register_rule("duplicate-id")
-def _duplicate_ids(ctx: ValidationContext) -> Iterator[Issue]:
-    for section, key in (("divisions", "code"), ("sites", "id"), ("venues", "id")):
-        first: dict[str, int] = {}
-        for i, record in enumerate(getattr(ctx.records, section)):
-            value = getattr(record, key)
+def _duplicate_keys(ctx: ValidationContext) -> Iterator[Issue]:
+    for section in SECTIONS:
+        first: dict[Any, int] = {}
+        key = section.key
+        for i, record in enumerate(ctx.records.of(section.name)):
+            value = key(record)
             if value in first:
-                shown = value.short if isinstance(value, DivisionCode) else value
-                yield _error(
+                yield error(
                     "duplicate-id",
-                    f"duplicate {section[:-1]} {key} '{shown}' (first at "
-                    f"{ctx.path(section, first[value])})",
+                    f"duplicate {section.noun} {section.key_field} {section.show_key(value)} "
+                    f"(first at {ctx.path(section.name, first[value])})",
                     str(value),
-                    ctx.path(section, i, key),
+                    ctx.path(section.name, i, section.key_field),
                 )
             else:
                 first[value] = i
 
 
-@register_rule("unknown-division")
-def _unknown_divisions(ctx: ValidationContext) -> Iterator[Issue]:
-    known = ctx.division_index
-    for i, site in enumerate(ctx.records.sites):
-        if site.division not in known:
-            yield _error(
-                "unknown-division",
-                f"unknown division {site.division.short} (not in $.divisions)",
-                site.id,
-                ctx.path("sites", i, "division"),
-            )
+@register_rule("unknown-reference")
+def _unknown_references(ctx: ValidationContext) -> Iterator[Issue]:
+    by_name = {s.name: s for s in SECTIONS}
+    for section in SECTIONS:
+        records = ctx.records.of(section.name)
+        for ref in section.refs:
+            target = by_name[ref.target]
+            known = ctx.index(ref.target)
+            for i, record in enumerate(records):
+                for k in ref.keys(record):
+                    if k not in known:
+                        yield error(
+                            ref.code,
+                            f"unknown {target.noun} {target.show_key(k)} (not in $.{ref.target})",
+                            str(section.key(record)),
+                            ctx.path(section.name, i, ref.field),
+                        )
 
 
-@register_rule("division-level")
-def _division_levels(ctx: ValidationContext) -> Iterator[Issue]:
-    for i, site in enumerate(ctx.records.sites):
-        level = ctx.division_level(site.division)
-        if level not in SITE_DIVISION_LEVELS[site.kind]:
-            yield _error(
-                "division-level",
-                division_level_problem(site, level) or "",
-                site.id,
-                ctx.path("sites", i, "division"),
-            )
+for _section in SECTIONS:
+    for _name, _rule in _section.rules:
+        register_rule(_name)(_rule)
 
 
-@register_rule("parent")
-def _parents(ctx: ValidationContext) -> Iterator[Issue]:
-    for i, site in enumerate(ctx.records.sites):
-        if site.parent is None:
-            continue
-        path = ctx.path("sites", i, "parent")
-        parent = ctx.site(site.parent)
-        if parent is None:
-            yield _error("unknown-parent", f"unknown site '{site.parent}'", site.id, path)
-            continue
-        if parent.kind not in ALLOWED_PARENTS[site.kind]:
-            yield _error("parent-kind", parent_kind_problem(site, parent) or "", site.id, path)
-        elif (problem := placement_problem(site, parent)) is not None:
-            yield _error("outside-parent", problem, site.id, ctx.path("sites", i, "division"))
+def _as_of(records: NetworkRecords, day: dt.date) -> tuple[NetworkRecords, dict[str, list[int]]]:
+    """Keep the records that exist on ``day``, with each kept record's position.
 
+    A record exists when its own dates say so and every record it refers to
+    with a cascading reference (its parent, …) exists too; references to
+    records that do not exist are dropped from those that merely list them.
+    """
+    by_name = {s.name: s for s in SECTIONS}
+    firsts: dict[str, dict[Any, Any]] = {}
+    for section in SECTIONS:
+        first: dict[Any, Any] = {}
+        for record in records.of(section.name):
+            first.setdefault(section.key(record), record)
+        firsts[section.name] = first
+    memo: dict[tuple[str, Any], bool] = {}
 
-@register_rule("cycle")
-def _cycles(ctx: ValidationContext) -> Iterator[Issue]:
-    done: set[SiteId] = set()
-    for site in ctx.records.sites:
-        chain: list[SiteId] = []
-        on_chain: set[SiteId] = set()
-        current: Site | None = site
-        while current is not None and current.id not in done:
-            if current.id in on_chain:
-                loop = [*chain[chain.index(current.id) :], current.id]
-                shown = " → ".join(f"'{s}'" for s in loop)
-                yield _error(
-                    "cycle",
-                    f"sites form a cycle: {shown}",
-                    current.id,
-                    ctx.path("sites", ctx.site_index[current.id], "parent"),
-                )
-                break
-            chain.append(current.id)
-            on_chain.add(current.id)
-            current = None if current.parent is None else ctx.site(current.parent)
-        done.update(chain)
-
-
-@register_rule("duplicate-claim")
-def _duplicate_claims(ctx: ValidationContext) -> Iterator[Issue]:
-    claimed: dict[tuple[SiteKind, DivisionCode], tuple[int, Site]] = {}
-    words = {
-        SiteKind.CENTRE: "county",
-        SiteKind.INSTITUTE: "town",
-        SiteKind.STATION: "village",
-    }
-    for i, site in enumerate(ctx.records.sites):
-        if site.kind not in words:
-            continue
-        key = (site.kind, site.division)
-        if key in claimed:
-            j, other = claimed[key]
-            if other.id == site.id:
-                continue
-            yield _error(
-                "duplicate-claim",
-                f"{site.kind.label}s '{other.id}' ({ctx.path('sites', j)}) and '{site.id}' "
-                f"both claim {words[site.kind]} {site.division.short}",
-                site.id,
-                ctx.path("sites", i, "division"),
-            )
-        else:
-            claimed[key] = (i, site)
-
-
-@register_rule("unknown-venue-site")
-def _venue_sites(ctx: ValidationContext) -> Iterator[Issue]:
-    for i, venue in enumerate(ctx.records.venues):
-        for site_id in sorted(venue.sites):
-            if site_id not in ctx.site_index:
-                yield _error(
-                    "unknown-venue-site",
-                    f"venue '{venue.id}' names unknown site '{site_id}'",
-                    venue.id,
-                    ctx.path("venues", i, "sites"),
-                )
-
-
-@register_rule("established-before-parent")
-def _established_order(ctx: ValidationContext) -> Iterator[Issue]:
-    for i, site in enumerate(ctx.records.sites):
-        if site.parent is None or site.established is None:
-            continue
-        parent = ctx.site(site.parent)
-        if parent is None or parent.established is None:
-            continue
-        if site.established < parent.established:
-            yield Issue(
-                code="established-before-parent",
-                severity=Severity.WARNING,
-                message=(
-                    f"{site.kind.label} '{site.id}' was established {site.established}, "
-                    f"before its parent '{parent.id}' ({parent.established})"
-                ),
-                subject=site.id,
-                path=ctx.path("sites", i, "established"),
-            )
-
-
-def _as_of(records: NetworkRecords, day: dt.date) -> NetworkRecords:
-    """Keep the sites that exist on ``day``: their own date and every ancestor's."""
-    by_id: dict[SiteId, Site] = {}
-    for site in records.sites:
-        by_id.setdefault(site.id, site)
-    memo: dict[SiteId, bool] = {}
-
-    def alive(site: Site, depth: int = 0) -> bool:
-        if not site.exists_on(day):
+    def alive(section_name: str, record: Any, depth: int = 0) -> bool:
+        section = by_name[section_name]
+        if section.exists_on is not None and not section.exists_on(record, day):
             return False
-        parent = None if site.parent is None else by_id.get(site.parent)
-        if parent is None or depth > 8:  # the hierarchy is 4 deep; longer chains are cycles
+        if depth > 16:  # a cycle: reported by its own rule
             return True
-        if parent.id not in memo:
-            memo[parent.id] = alive(parent, depth + 1)
-        return memo[parent.id]
+        for ref in section.refs:
+            if ref.on_remove is not OnRemove.CASCADE:
+                continue
+            for k in ref.keys(record):
+                target = firsts[ref.target].get(k)
+                if target is None:
+                    continue
+                slot = (ref.target, k)
+                known = memo.get(slot)
+                if known is None:
+                    known = memo[slot] = alive(ref.target, target, depth + 1)
+                if not known:
+                    return False
+        return True
 
-    kept = tuple(s for s in records.sites if alive(s))
-    gone = {s.id for s in records.sites} - {s.id for s in kept}
-    venues = tuple(attrs.evolve(v, sites=v.sites - gone) for v in records.venues)
-    return attrs.evolve(records, sites=kept, venues=venues)
+    kept: dict[str, list[Any]] = {}
+    positions: dict[str, list[int]] = {}
+    gone: dict[str, set[Any]] = {}
+    for section in SECTIONS:
+        keep: list[Any] = []
+        where: list[int] = []
+        lost: set[Any] = set()
+        for i, record in enumerate(records.of(section.name)):
+            if alive(section.name, record):
+                keep.append(record)
+                where.append(i)
+            else:
+                lost.add(section.key(record))
+        kept[section.name], positions[section.name], gone[section.name] = keep, where, lost
+    for section in SECTIONS:
+        for ref in section.refs:
+            if ref.on_remove is OnRemove.CASCADE or not gone[ref.target]:
+                continue
+            lost = gone[ref.target]
+            kept[section.name] = [
+                _without(r, ref.field, lost, many=ref.many) for r in kept[section.name]
+            ]
+    return records.replace(**kept), positions
+
+
+def _without(record: Any, field: str, lost: set[Any], *, many: bool) -> Any:
+    import attrs
+
+    value = getattr(record, field)
+    if value is None:
+        return record
+    if many:
+        if value.isdisjoint(lost):
+            return record
+        return attrs.evolve(record, **{field: value - lost})
+    return attrs.evolve(record, **{field: None}) if value in lost else record
 
 
 def validate(
     target: Network | NetworkRecords,
     *,
     rules: Iterable[str] | None = None,
-    as_of: dt.date | None = None,
+    as_of: DateLike = None,
+    positions: Mapping[str, Sequence[int]] | None = None,
 ) -> tuple[Issue, ...]:
     """Run the validation rules and return every issue found.
 
     Parameters
     ----------
     target : Network or NetworkRecords
-        A network, or a document's records (which may hold what a network refuses).
+        A network, or a document's records (which may hold what a network
+        refuses). To check a file, use :func:`wenming.validate_file`.
     rules : iterable of str, optional
         Names from :data:`RULES` to run; all of them by default.
-    as_of : datetime.date, optional
-        Check only the sites that exist on this date.
+    as_of : date, ISO string or datetime, optional
+        Check only the records that exist on this date.
+    positions : mapping, optional
+        Section name → the document index of each record, when ``target`` holds
+        only some of a document's records (paths then point into the document).
 
     Returns
     -------
@@ -334,25 +226,72 @@ def validate(
 
     Raises
     ------
-    KeyError
-        If ``rules`` names a rule that is not registered.
+    InvariantError
+        ``target`` is not a network (a file name, say).
+    UnknownIdError
+        ``rules`` names a rule that is not registered (also a ``LookupError``).
 
     Examples
     --------
     >>> from wenming.datasets import ziyang
     >>> validate(ziyang())
     ()
+    >>> validate("ziyang.json")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.InvariantError: validate() takes a Network or NetworkRecords, not str; \
+to check a file, use wenming.validate_file('ziyang.json')
     """
-    records = target.records() if isinstance(target, Network) else target
-    if as_of is not None:
-        records = _as_of(records, as_of)
-    ctx = ValidationContext(records)
+    if isinstance(target, Network):
+        records = target.records()
+    elif isinstance(target, NetworkRecords):
+        records = target
+    else:
+        hint = ""
+        if isinstance(target, str) or hasattr(target, "__fspath__"):
+            hint = f"; to check a file, use wenming.validate_file({str(target)!r})"
+        raise InvariantError(
+            f"validate() takes a Network or NetworkRecords, not {type(target).__name__}{hint}",
+            value=type(target).__name__,
+        )
     names = list(RULES) if rules is None else list(rules)
+    unknown = [n for n in names if n not in RULES]
+    if unknown:
+        raise UnknownIdError(
+            "validation rule",
+            unknown[0],
+            f"unknown validation rule {quote(unknown[0])}; the rules are: {', '.join(RULES)}",
+        )
+    day = as_date(as_of)
+    if day is not None:
+        records, kept = _as_of(records, day)
+        base = dict(positions or {})
+        positions = {
+            name: [base[name][i] if name in base else i for i in where]
+            for name, where in kept.items()
+        }
+    ctx = ValidationContext(records, positions)
     issues: list[Issue] = []
     for name in names:
         issues.extend(RULES[name](ctx))
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    return tuple(sorted(issues, key=lambda issue: order[issue.severity]))
+    return _ordered(issues)
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SECTION_RANK = {s.name: i for i, s in enumerate(SECTIONS)}
+
+
+def _ordered(issues: Iterable[Issue]) -> tuple[Issue, ...]:
+    """Errors, then warnings, then information; each in document order (stable)."""
+    return tuple(
+        sorted(
+            issues,
+            key=lambda issue: (
+                _SEVERITY_ORDER[issue.severity],
+                document_position(issue, _SECTION_RANK),
+            ),
+        )
+    )
 
 
 def check(target: Network | NetworkRecords, *, source: str | None = None) -> None:

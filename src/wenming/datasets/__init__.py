@@ -10,7 +10,7 @@ the official naming pattern. See ``ziyang().description``.
 Examples
 --------
 >>> net = ziyang()
->>> net.name, len(net)
+>>> net.name, len(net.sites)
 ('紫阳县', 18)
 >>> net.venues_of("centre-610924")[0].floor_area
 240.0

@@ -1,0 +1,36 @@
+"""The section list: every family of records a network holds, in dependency order.
+
+Adding a family of records is one new module that declares its
+:class:`~wenming.section.Section`, plus one line here. :class:`~wenming.Network`,
+:class:`~wenming.NetworkRecords`, validation and the file format read this list
+and name no family themselves.
+
+Examples
+--------
+>>> [s.name for s in SECTIONS]
+['divisions', 'sites', 'venues']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from wenming.divisions import DIVISIONS
+from wenming.section import Section
+from wenming.sites import SITES, VENUES
+
+__all__ = ["SECTIONS", "SECTIONS_BY_NAME", "SECTION_OF_TYPE"]
+
+SECTIONS: tuple[Section[Any, Any], ...] = (
+    DIVISIONS,
+    SITES,
+    VENUES,
+)
+"""Every declared section; a section comes after the sections it refers to."""
+
+SECTIONS_BY_NAME: Mapping[str, Section[Any, Any]] = {s.name: s for s in SECTIONS}
+"""Section name → section."""
+
+SECTION_OF_TYPE: Mapping[type, Section[Any, Any]] = {cls: s for s in SECTIONS for cls in s.types}
+"""Record class → the section that holds it."""
