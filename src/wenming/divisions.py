@@ -39,7 +39,6 @@ import attrs
 
 from wenming._fields import text, to_enum, to_real
 from wenming._plain import to_plain
-from wenming.section import Section
 from wenming.errors import (
     DivisionCodeError,
     DuplicateIdError,
@@ -47,6 +46,7 @@ from wenming.errors import (
     FormatError,
     InvariantError,
 )
+from wenming.section import Section
 
 __all__ = [
     "Coordinates",
