@@ -96,12 +96,19 @@ def test_validate_of_invalid_json_is_a_document_error(tmp_path: Path) -> None:
     assert "$: invalid JSON at line 1 column 12" in result.stdout
 
 
-def test_validate_of_a_binary_file_exits_2(tmp_path: Path) -> None:
+def test_a_file_that_is_not_utf8_gets_the_same_answer_as_loads(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(b"\xff\xfe\x00")
-    result = run("validate", str(path))
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"wenming: error: {path} is not UTF-8 text"
+    with pytest.raises(wenming.FormatError) as caught:
+        wenming.loads(path.read_bytes())
+    (reason,) = caught.value.errors
+    assert reason.startswith("$: the file is not UTF-8 text")
+    checked = run("validate", str(path))
+    assert checked.returncode == 1  # like any file that is not JSON: one format issue
+    assert f"format {' ' * 20}{reason}" in checked.stdout
+    summary = run("summary", str(path))
+    assert summary.returncode == 2
+    assert summary.stderr.strip() == f"wenming: error: {path}: {reason}"
 
 
 def test_a_closed_pipe_is_no_traceback() -> None:

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wenming.coverage import Coverage, LevelCoverage, coverage
-from wenming.divisions import Division, DivisionCode, DivisionLevel
+from wenming.divisions import Division, DivisionCode, DivisionLevel, TownshipType, VillageType
+from wenming.errors import UnknownIdError
 from wenming.network import Network
 from wenming.sites import Centre, Institute, Point, Site, SiteKind, Station
 from wenming.testing.strategies import networks
@@ -232,13 +233,32 @@ def test_within_a_town() -> None:
     assert (cov.villages.covered, cov.villages.total) == (1, 2)
 
 
-def test_within_elsewhere_is_empty() -> None:
-    cov = coverage(two_county_network(), within="62")
-    for level in cov.levels:
-        assert (level.total, level.covered, level.uncovered, level.ratio) == (0, 0, (), None)
-        # Nothing in scope says nothing about coverage: not "full".
-        assert not level.full
-    assert not cov.full
+def test_within_a_division_the_network_does_not_hold_raises() -> None:
+    # It used to answer 0 of 0, which reads like "nothing to do" for a typo.
+    with pytest.raises(UnknownIdError, match="coverage within 62: the network holds no such"):
+        coverage(two_county_network(), within="62")
+    with pytest.raises(LookupError):
+        coverage(two_county_network(), within="610999")
+
+
+def test_within_answers_as_a_filter_of_the_whole_would() -> None:
+    net = two_county_network()
+    whole = coverage(net)
+    for division in net.divisions.values():
+        cov = coverage(net, within=division.code)
+        for part, total in zip(cov.levels, whole.levels, strict=True):
+            inside = [c for c in total.uncovered if division.code.contains(c)]
+            assert list(part.uncovered) == inside
+            expected_total = sum(
+                1
+                for d in net.divisions.values()
+                if d.level is part.level
+                and division.code.contains(d.code)
+                and d.code.township_type is not TownshipType.STATISTICAL
+                and d.code.village_type is not VillageType.STATISTICAL
+            )
+            assert part.total == expected_total
+            assert part.covered == expected_total - len(inside)
 
 
 def statistical_network() -> Network:

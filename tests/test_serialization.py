@@ -139,6 +139,29 @@ def test_killing_a_writer_never_leaves_a_half_written_file(tmp_path: Path) -> No
     loaded = wenming.load(path)  # whole and valid: the old network or the new one
     new = synthetic_network(seed=2, counties=12)
     assert loaded in (old, new)
+    # The killed writer may have left its temporary file; the next dump removes it.
+    wenming.dump(old, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.json"]
+
+
+def test_a_stale_temporary_file_is_removed_and_a_live_ones_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "net.json"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = tmp_path / f".net.json.{dead.stdout.strip()}.abc123.tmp"
+    stale.write_text("half", encoding="utf-8")
+    live = tmp_path / f".net.json.{os.getppid()}.def456.tmp"  # a running process's
+    live.write_text("in progress", encoding="utf-8")
+    other = tmp_path / ".other.json.1.x.tmp"
+    other.write_text("not ours", encoding="utf-8")
+    wenming.dump(ziyang(), path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["net.json", live.name, other.name]
+    )
 
 
 Mutation = Callable[[dict[str, Any]], None]

@@ -7,10 +7,11 @@
     Every problem in a network file, one per line.
 
 Exit status: 0 when all is well; 1 when ``validate`` finds an error in the
-document (invalid JSON and wrong shapes included, listed as ``format`` issues);
-2 for a usage error or a file that cannot be read at all (missing, not UTF-8, a
-newer format version), and for ``summary`` of a file that does not load, with a
-one-line message on stderr and never a traceback. ``--json`` gives
+document (text that is not UTF-8 or not JSON, and wrong shapes, are listed as
+``format`` issues, with the same words ``wenming.loads`` uses); 2 for a usage
+error or a file that cannot be read at all (missing, a newer format version),
+and for ``summary`` of a file that does not load, with a one-line message on
+stderr and never a traceback. ``--json`` gives
 machine-readable output on stdout.
 
 Nothing imports this module; it is a face over the library.
@@ -30,9 +31,9 @@ from typing import Any, NoReturn
 from wenming import __version__
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
-from wenming.errors import FormatError, Issue, Severity, VersionError, WenmingError
+from wenming.errors import Severity, WenmingError
 from wenming.network import Network
-from wenming.serialization import loads, loads_records
+from wenming.serialization import loads, validate_text
 from wenming.sites import SiteKind
 from wenming.validation import validate
 
@@ -104,6 +105,11 @@ def _summary(args: argparse.Namespace) -> int:
         source = str(args.file)
     counts = network.counts(as_of=args.as_of)
     cov = coverage(network, as_of=args.as_of)
+    # The same rules as `wenming validate`: a file that loads can still break
+    # rules a network can hold (two Institutes on one town); say so here too.
+    issues = validate(network)
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
     if args.json:
         data: dict[str, Any] = {
             "source": source,
@@ -111,6 +117,7 @@ def _summary(args: argparse.Namespace) -> int:
             "as_of": None if args.as_of is None else args.as_of.isoformat(),
             "sites": {kind.value: n for kind, n in counts.items()},
             "coverage": cov.to_dict(),
+            "validation": {"errors": errors, "warnings": warnings},
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -123,24 +130,23 @@ def _summary(args: argparse.Namespace) -> int:
         print(f"{kind.label:<10} {counts[kind]:>7}")
     print()
     print(cov)
+    if errors or warnings:
+        target = "FILE" if args.file is None else str(args.file)
+        print()
+        print(
+            f"validation: {errors} error(s), {warnings} warning(s) — "
+            f"run 'wenming validate {target}' for the list"
+        )
     return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
     source = str(args.file)
     data = _read(args.file)
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _UsageError(f"{source} is not UTF-8 text") from None
-    try:
-        records = loads_records(data, source=source)
-    except VersionError:
-        raise
-    except FormatError as exc:
-        issues: tuple[Issue, ...] = tuple(_format_issue(line) for line in exc.errors)
-    else:
-        issues = validate(records)
+    # Every problem at once: records with a shape error are listed with their
+    # paths and every other record still goes through the cross-record rules.
+    # Text that is not UTF-8 or not JSON is one `format` issue (as loads says).
+    issues = validate_text(data, source=source)
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
     if args.json:
@@ -161,13 +167,6 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"{issue.severity.value:<8} {issue.code:<26} {issue}")
         print(f"{source}: {errors} error(s), {warnings} warning(s)")
     return EXIT_INVALID if errors else EXIT_OK
-
-
-def _format_issue(line: str) -> Issue:
-    path, sep, message = line.partition(": ")
-    if not (sep and path.startswith("$")):
-        path, message = "", line
-    return Issue(code="format", severity=Severity.ERROR, message=message, path=path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

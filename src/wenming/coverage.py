@@ -27,7 +27,9 @@ from typing import Any
 
 import attrs
 
+from wenming._fields import DateLike, as_date
 from wenming.divisions import DivisionCode, DivisionLevel, TownshipType, VillageType
+from wenming.errors import UnknownIdError
 from wenming.network import Network
 from wenming.sites import SiteKind
 
@@ -145,7 +147,7 @@ def _in_scope(code: DivisionCode, include_statistical: bool) -> bool:
 def coverage(
     network: Network,
     *,
-    as_of: dt.date | None = None,
+    as_of: DateLike = None,
     within: str | None = None,
     include_statistical: bool = False,
 ) -> Coverage:
@@ -155,10 +157,13 @@ def coverage(
     ----------
     network : Network
         The network; its divisions define what should be covered.
-    as_of : datetime.date, optional
-        Count only sites established on or before this date.
+    as_of : date, ISO string or datetime, optional
+        Count only the sites that exist on this date (established, not yet closed,
+        and so is every site above them).
     within : str, optional
-        Only divisions inside this division code (a province, a county…).
+        Only divisions inside this division (a province, a prefecture, a county,
+        a town), which the network must hold. The cost is proportional to the
+        divisions inside it, not to the whole network.
     include_statistical : bool
         Count statistics-only units (development zones: township or village
         digits 400–599), which have no civil-affairs code. Off by default.
@@ -167,27 +172,50 @@ def coverage(
     -------
     Coverage
         One :class:`LevelCoverage` per level.
+
+    Raises
+    ------
+    UnknownIdError
+        ``within`` names a division the network does not hold.
+    InvariantError
+        A malformed ``within`` code or ``as_of`` date.
+
+    Examples
+    --------
+    >>> from wenming.datasets import ziyang
+    >>> coverage(ziyang(), within="610924101").towns.covered
+    1
+    >>> coverage(ziyang(), within="610925")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.UnknownIdError: coverage within 610925: the network holds no such division
     """
+    day = as_date(as_of)
     scope = None if within is None else DivisionCode.parse(within)
-    prefix = "" if scope is None else scope.short
-    covered: set[tuple[SiteKind, DivisionCode]] = {
-        (site.kind, site.division)
-        for site in network.iter_sites(as_of=as_of)
-        if site.kind is not SiteKind.POINT and site.division.startswith(prefix)
-    }
+    if scope is not None and scope not in network.divisions:
+        raise UnknownIdError(
+            "division",
+            scope.short,
+            f"coverage within {scope.short}: the network holds no such division",
+        )
+    divisions = network.divisions.values() if scope is None else network.divisions_within(scope)
+    on_division = network._division_index()
+    sites = network.sites
+    alive = network._alive_on(day)
     totals = dict.fromkeys(_LEVEL_KIND, 0)
     hits = dict.fromkeys(_LEVEL_KIND, 0)
     missing: dict[DivisionLevel, list[DivisionCode]] = {level: [] for level in _LEVEL_KIND}
-    for division in network.divisions.values():
+    for division in divisions:
         level = division.level
         kind = _LEVEL_KIND.get(level)
-        code = division.code
-        if kind is None or not code.startswith(prefix):
+        if kind is None:
             continue
-        if not _in_scope(code, include_statistical):
+        code = division.code
+        if not include_statistical and not _in_scope(code, False):
             continue
         totals[level] += 1
-        if (kind, code) in covered:
+        ids = on_division.get(code)
+        if ids and any((site := sites[i]).kind is kind and alive(site) for i in ids):
             hits[level] += 1
         else:
             missing[level].append(code)
@@ -202,7 +230,7 @@ def coverage(
         for level, kind in _LEVEL_KIND.items()
     }
     return Coverage(
-        as_of=as_of,
+        as_of=day,
         within=scope,
         counties=per_level[DivisionLevel.COUNTY],
         towns=per_level[DivisionLevel.TOWN],

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from bisect import bisect_left
 from itertools import repeat
 from types import MappingProxyType
 from typing import Any, TypeAlias, TypeVar, overload
@@ -273,6 +274,7 @@ class Network:
         "_divisions",
         "_indexes",
         "_sites",
+        "_sorted",
         "_tables",
         "_venues",
         "description",
@@ -289,6 +291,8 @@ class Network:
         self._tables: dict[str, dict[Any, Any]] = {s.name: {} for s in SECTIONS}
         # section name → index name → built index (absent until first use)
         self._indexes: dict[str, dict[str, dict[Any, list[Any]]]] = {s.name: {} for s in SECTIONS}
+        # section name → its keys in sorted order (built on first use, dropped on change)
+        self._sorted: dict[str, list[Any]] = {}
         self._divisions: dict[DivisionCode, Division] = self._tables["divisions"]
         self._sites: dict[SiteId, Site] = self._tables["sites"]
         self._venues: dict[VenueId, Venue] = self._tables["venues"]
@@ -460,7 +464,7 @@ class Network:
             same = ref.target == section.name
             for record in new:
                 for k in ref.keys(record):
-                    if k in table or (same and k in by_key):
+                    if k in table or (same and k in by_key) or k in ref.defaults:
                         continue
                     raise UnknownIdError(
                         target.noun,
@@ -713,6 +717,7 @@ class Network:
         return built
 
     def _index_add(self, section: Section[Any, Any], records: list[Any]) -> None:
+        self._sorted.pop(section.name, None)
         built = self._indexes[section.name]
         if not built:
             return
@@ -722,6 +727,7 @@ class Network:
                 _fill_index(index, records, spec.key, section.key, spec.many)
 
     def _index_remove(self, section: Section[Any, Any], records: list[Any]) -> None:
+        self._sorted.pop(section.name, None)
         built = self._indexes[section.name]
         if not built:
             return
@@ -796,6 +802,31 @@ class Network:
             return self._tables[sec.name][parsed]  # type: ignore[no-any-return]
         except (KeyError, InvariantError):
             raise UnknownIdError(sec.noun, str(key)) from None
+
+    def divisions_within(self, code: str) -> list[Division]:
+        """The divisions inside a division, itself included, in code order.
+
+        Answered from a sorted index of codes (built on first use), so the cost
+        is proportional to what lies inside, not to the whole network.
+
+        Examples
+        --------
+        >>> from wenming.datasets import ziyang
+        >>> [d.name for d in ziyang().divisions_within("610924")][:3]
+        ['紫阳县', '城关镇', '蒿坪镇']
+        """
+        prefix = DivisionCode.parse(code).short
+        codes = self._sorted_keys("divisions")
+        start = bisect_left(codes, prefix)
+        end = bisect_left(codes, prefix + ":")  # ":" sorts right after "9"
+        divisions = self._divisions
+        return [divisions[c] for c in codes[start:end]]
+
+    def _sorted_keys(self, section: str) -> list[Any]:
+        keys = self._sorted.get(section)
+        if keys is None:
+            keys = self._sorted[section] = sorted(self._tables[section])
+        return keys
 
     def iter_records(self) -> Iterator[Record]:
         """Every record, section by section, in insertion order."""

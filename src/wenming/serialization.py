@@ -968,6 +968,8 @@ def dump(
     The text is built first, written to a temporary file in the same folder,
     flushed to disk and renamed over ``path``: readers see the old file or the
     new one, never a half-written one, and a failure leaves ``path`` untouched.
+    Temporary files left by earlier dumps to ``path`` whose process was killed
+    are removed.
 
     Raises
     ------
@@ -981,9 +983,10 @@ def dump(
     except OSError:
         mode = 0o644
     tmp_name: str | None = None
+    _remove_stale_temporaries(target)
     try:
         fd, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
         )
         with os.fdopen(fd, "wb") as handle:
             handle.write(text)
@@ -1001,6 +1004,41 @@ def dump(
         if tmp_name is not None:
             with suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove temporary files of earlier dumps to ``target`` whose writer is gone.
+
+    A writer killed by SIGKILL cannot clean up. Temporary files are named
+    ``.NAME.PID.RANDOM.tmp``; one whose process no longer runs is stale. One of
+    a live process (another dump under way) is left alone.
+    """
+    prefix = f".{target.name}."
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix) :].split(".", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or _process_alive(pid):
+            continue
+        with suppress(OSError):
+            os.unlink(target.parent / name)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists but is not ours, or cannot be asked: leave it
+    return True
 
 
 def _sync_folder(folder: Path) -> None:
