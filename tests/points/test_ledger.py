@@ -1,0 +1,411 @@
+"""The Ledger API, the same over memory and a SQLite file: posting, refusals, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from conftest import MakeLedger
+
+from wenming.errors import DuplicateIdError, InvariantError, UnknownIdError, WenmingError
+from wenming.points import (
+    Adjust,
+    Deduct,
+    Earn,
+    Entry,
+    EntryRejectedError,
+    Expire,
+    ExpiryPolicy,
+    Household,
+    IdempotencyConflictError,
+    InsufficientPointsError,
+    Item,
+    Ledger,
+    OutOfStockError,
+    PointsScheme,
+    Redeem,
+    ReversalError,
+    Reverse,
+    Rule,
+    RuleCapError,
+    conduct_card,
+    volunteer_hours,
+)
+
+CST = dt.timezone(dt.timedelta(hours=8))
+OP = "clerk-li"
+
+
+def at(month: int = 3, day: int = 1, year: int = 2024) -> dt.datetime:
+    return dt.datetime(year, month, day, 9, 0, tzinfo=CST)
+
+
+def card_with_shop(make_ledger: MakeLedger) -> Ledger:
+    ledger = make_ledger(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    ledger.add_stock(Item(code="soap", name="洗衣皂", price=4), 3)
+    ledger.add_stock(Item(code="oil", name="食用油", price=30), 1)
+    return ledger
+
+
+def snapshot(ledger: Ledger) -> tuple[Any, ...]:
+    return (len(ledger), ledger.balances(), ledger.entries(), ledger.items())
+
+
+def test_opening_balance_is_an_entry(make_ledger: MakeLedger) -> None:
+    ledger = make_ledger(conduct_card())
+    account = ledger.open_account("hh-1", at=at(1), operator=OP)
+    assert account.opened == dt.date(2024, 1, 1)
+    (opening,) = ledger.history("hh-1")
+    assert isinstance(opening, Adjust)
+    assert opening.points == 100
+    assert ledger.balance("hh-1") == 100 == sum(e.points for e in ledger.history("hh-1"))
+    assert ledger.spendable("hh-1", on=dt.date(2024, 1, 1)) == 0
+    # opening again is a no-op; another holder under the same id is refused
+    assert ledger.open_account("hh-1", at=at(2), operator=OP) == account
+    assert len(ledger) == 1
+    with pytest.raises(DuplicateIdError):
+        ledger.open_account("hh-1", holder="hh-9", at=at(2), operator=OP)
+
+
+def test_earn_deduct_redeem_and_stock(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.earn("hh-1", "filial-care", quantity=2, key="e1", at=at(), operator=OP)
+    ledger.earn("hh-1", "reformed-customs", key="e2", at=at(), operator=OP)
+    ledger.deduct("hh-1", "littering", key="d1", at=at(), operator=OP)
+    assert ledger.balance("hh-1") == 100 + 10 + 10 - 5
+    redeemed = ledger.redeem("hh-1", "soap", quantity=3, key="r1", at=at(), operator=OP)
+    assert isinstance(redeemed, Redeem)
+    assert redeemed.points == -12
+    assert ledger.balance("hh-1") == 103
+    assert {line.item.code: line.stock for line in ledger.items()} == {"oil": 1, "soap": 0}
+    assert ledger.verify() == ()
+
+
+def test_overdraft_is_refused_with_balance_and_shortfall(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.earn("hh-1", "reformed-customs", key="e1", at=at(), operator=OP)
+    before = snapshot(ledger)
+    with pytest.raises(InsufficientPointsError) as info:
+        ledger.redeem("hh-1", "oil", key="r1", at=at(), operator=OP)
+    err = info.value
+    assert (err.balance, err.spendable, err.needed, err.shortfall) == (110, 10, 30, 20)
+    assert "110 points" in str(err)
+    assert "20 short" in str(err)
+    assert isinstance(err, ValueError)
+    assert isinstance(err, WenmingError)
+    assert snapshot(ledger) == before
+
+
+def test_out_of_stock_is_refused_and_nothing_written(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.adjust("hh-1", 500, "prize", key="a1", at=at(), operator=OP)
+    ledger.redeem("hh-1", "oil", key="r1", at=at(), operator=OP)
+    before = snapshot(ledger)
+    with pytest.raises(OutOfStockError) as info:
+        ledger.redeem("hh-1", "oil", key="r2", at=at(), operator=OP)
+    assert (info.value.stock, info.value.requested) == (0, 1)
+    assert snapshot(ledger) == before
+    with pytest.raises(UnknownIdError, match="no item 'tea'"):
+        ledger.redeem("hh-1", "tea", key="r3", at=at(), operator=OP)
+
+
+def test_redeem_entry_must_match_the_price(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.adjust("hh-1", 50, "prize", key="a1", at=at(), operator=OP)
+    cheap = Redeem(key="r", account="hh-1", points=-1, item="oil", at=at(), operator=OP)
+    with pytest.raises(EntryRejectedError, match="costs 30 points"):
+        ledger.append(cheap)
+
+
+@pytest.mark.parametrize(
+    ("cls", "fields", "message"),
+    [
+        (Earn, {"points": 0, "rule": "filial-care"}, "must not be zero"),
+        (Earn, {"points": -5, "rule": "filial-care"}, "must be positive"),
+        (Deduct, {"points": 5, "rule": "littering"}, "must be negative"),
+        (Redeem, {"points": 4, "item": "soap"}, "must be negative"),
+        (Expire, {"points": 3, "until": dt.date(2024, 1, 1)}, "must be negative"),
+        (Adjust, {"points": 0, "reason": "x"}, "must not be zero"),
+        (Earn, {"points": 5}, "exactly one"),
+        (Earn, {"points": 5, "rule": "x", "service_record": "s", "minutes": 3}, "exactly one"),
+        (Earn, {"points": 5, "service_record": "s"}, "minutes"),
+        (Adjust, {"points": 1, "reason": "  "}, "blank"),
+    ],
+)
+def test_entries_check_their_own_sign_and_shape(
+    cls: type[Entry], fields: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(InvariantError, match=message):
+        cls(key="k", account="a", at=at(), operator=OP, **fields)
+
+
+def test_entries_need_a_time_zone() -> None:
+    with pytest.raises(InvariantError, match="no time zone"):
+        Adjust(key="k", account="a", points=1, reason="r", at=dt.datetime(2024, 1, 1), operator=OP)
+
+
+def test_entries_are_checked_against_the_scheme(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    base: dict[str, Any] = {"account": "hh-1", "at": at(), "operator": OP}
+    with pytest.raises(UnknownIdError, match="unknown rule 'nope'"):
+        ledger.append(Earn(key="k1", points=5, rule="nope", **base))
+    with pytest.raises(EntryRejectedError, match="deducts points; post it as a deduct"):
+        ledger.append(Earn(key="k2", points=5, rule="littering", **base))
+    with pytest.raises(EntryRejectedError, match="earns points; post it as an earn"):
+        ledger.append(Deduct(key="k3", points=-5, rule="filial-care", **base))
+    with pytest.raises(EntryRejectedError, match=r"gives 5 points × 1 = 5, the entry says 6"):
+        ledger.append(Earn(key="k4", points=6, rule="filial-care", **base))
+    with pytest.raises(EntryRejectedError, match="does not turn service time"):
+        ledger.append(Earn(key="k5", points=5, service_record="s", minutes=30, **base))
+    with pytest.raises(EntryRejectedError, match="points do not expire"):
+        ledger.append(Expire(key="k6", points=-5, until=dt.date(2024, 1, 1), **base))
+    with pytest.raises(UnknownIdError, match="unknown account 'hh-9'; open it first"):
+        ledger.append(Adjust(key="k7", points=5, reason="r", **{**base, "account": "hh-9"}))
+    with pytest.raises(InvariantError, match="not str"):
+        ledger.append_all(["not an entry"])  # type: ignore[list-item]
+    assert len(ledger) == 2
+
+
+def test_rule_caps_per_period(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)  # filial-care: 5 points, at most 20 a month
+    for i in range(4):
+        ledger.earn("hh-1", "filial-care", key=f"f{i}", at=at(3, i + 1), operator=OP)
+    with pytest.raises(RuleCapError) as info:
+        ledger.earn("hh-1", "filial-care", key="f4", at=at(3, 20), operator=OP)
+    assert (info.value.used, info.value.cap, info.value.period) == (20, 20, "2024-03")
+    # another household, another month, or a reversal frees the allowance
+    ledger.earn("hh-2", "filial-care", key="g0", at=at(3, 20), operator=OP)
+    ledger.earn("hh-1", "filial-care", key="f5", at=at(4, 1), operator=OP)
+    ledger.reverse("f0", key="rf0", at=at(3, 21), operator=OP)
+    ledger.earn("hh-1", "filial-care", key="f6", at=at(3, 22), operator=OP)
+    assert ledger.totals_by_rule("hh-1") == {"filial-care": 25}
+    assert ledger.totals_by_rule("hh-1", start=dt.date(2024, 4, 1)) == {"filial-care": 5}
+
+
+def test_idempotency(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    first = ledger.earn("hh-1", "filial-care", key="e1", at=at(), operator=OP)
+    before = snapshot(ledger)
+    again = ledger.earn("hh-1", "filial-care", key="e1", at=at(), operator=OP)
+    assert again == first
+    assert snapshot(ledger) == before
+    with pytest.raises(IdempotencyConflictError) as info:
+        ledger.earn("hh-2", "filial-care", key="e1", at=at(), operator=OP)
+    assert info.value.key == "e1"
+    with pytest.raises(IdempotencyConflictError):
+        ledger.earn("hh-1", "filial-care", key="e1", at=at(3, 2), operator=OP)
+    # within one batch too
+    e = Adjust(key="b", account="hh-1", points=1, reason="r", at=at(), operator=OP)
+    assert ledger.append_all([e, e]) == (e, e)
+    with pytest.raises(IdempotencyConflictError):
+        ledger.append_all(
+            [
+                Adjust(key="c", account="hh-1", points=1, reason="r", at=at(), operator=OP),
+                Adjust(key="c", account="hh-1", points=2, reason="r", at=at(), operator=OP),
+            ]
+        )
+    assert snapshot(ledger)[0] == before[0] + 1
+
+
+def test_a_batch_is_all_or_nothing(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    before = snapshot(ledger)
+    good = [
+        Adjust(key=f"a{i}", account="hh-1", points=7, reason="r", at=at(), operator=OP)
+        for i in range(5)
+    ]
+    redeem = Redeem(key="r", account="hh-1", points=-30, item="oil", at=at(), operator=OP)
+    too_much = Redeem(
+        key="r2", account="hh-1", points=-8, item="soap", quantity=2, at=at(), operator=OP
+    )
+    with pytest.raises(InsufficientPointsError) as info:
+        ledger.append_all([*good, redeem, too_much])  # 35 - 30 leaves 5 to spend: 3 short
+    assert snapshot(ledger) == before
+    assert (info.value.key, info.value.shortfall) == ("r2", 3)
+    # checked in order: later entries see earlier ones' balances
+    result = ledger.append_all([*good, redeem])
+    assert result[-1] == redeem
+    assert ledger.balance("hh-1") == 105
+
+
+def test_a_failing_batch_leaves_stock_alone(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.adjust("hh-1", 100, "r", key="a", at=at(), operator=OP)
+    r1 = Redeem(key="r1", account="hh-1", points=-4, item="soap", at=at(), operator=OP)
+    bad = Adjust(key="a", account="hh-1", points=5, reason="different", at=at(), operator=OP)
+    with pytest.raises(IdempotencyConflictError):
+        ledger.append_all([r1, bad])
+    assert {s.item.code: s.stock for s in ledger.items()}["soap"] == 3
+
+
+def test_reversals(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.earn("hh-1", "reformed-customs", key="e1", at=at(), operator=OP)
+    rev = ledger.reverse("e1", key="x1", at=at(), operator=OP, reason="posted twice")
+    assert isinstance(rev, Reverse)
+    assert rev.points == -10
+    assert rev.account == "hh-1"
+    assert ledger.balance("hh-1") == 100
+    with pytest.raises(ReversalError) as info:
+        ledger.reverse("e1", key="x2", at=at(), operator=OP)
+    assert info.value.reason == "already-reversed"
+    with pytest.raises(ReversalError) as info:
+        ledger.reverse("x1", key="x3", at=at(), operator=OP)
+    assert info.value.reason == "is-reversal"
+    with pytest.raises(UnknownIdError, match="no entry 'nope'"):
+        ledger.reverse("nope", key="x4", at=at(), operator=OP)
+    other = Reverse(key="x5", account="hh-2", points=-10, reverses="e1", at=at(), operator=OP)
+    with pytest.raises(ReversalError, match="belongs to account 'hh-1'"):
+        ledger.append(other)
+    ledger.earn("hh-1", "reformed-customs", key="e2", at=at(), operator=OP)
+    wrong = Reverse(key="x6", account="hh-1", points=-9, reverses="e2", at=at(), operator=OP)
+    with pytest.raises(EntryRejectedError, match="takes -10"):
+        ledger.append(wrong)
+    twice = [
+        Reverse(key=f"y{i}", account="hh-1", points=-10, reverses="e2", at=at(), operator=OP)
+        for i in range(2)
+    ]
+    with pytest.raises(ReversalError, match="already been reversed"):
+        ledger.append_all(twice)
+    assert ledger.verify() == ()
+
+
+def test_service_points_and_their_default_key(make_ledger: MakeLedger) -> None:
+    ledger = make_ledger(volunteer_hours())
+    ledger.open_account("v-1", at=at(1), operator=OP)
+    e = ledger.earn_service("v-1", "rec-1", 95, at=at(), operator=OP)
+    assert e.points == 15
+    assert e.key == "service:rec-1"
+    assert ledger.earn_service("v-1", "rec-1", 95, at=at(), operator=OP) == e
+    with pytest.raises(IdempotencyConflictError):
+        ledger.earn_service("v-1", "rec-1", 300, at=at(), operator=OP)
+    bad = Earn(
+        key="k",
+        account="v-1",
+        points=30,
+        service_record="rec-2",
+        minutes=300,
+        at=at(),
+        operator=OP,
+    )
+    with pytest.raises(EntryRejectedError, match="300 minutes of service give 20 points"):
+        ledger.append(bad)
+    assert ledger.balance("v-1") == 15
+    assert ledger.spendable("v-1") == 15
+
+
+def test_balance_as_of_history_and_totals(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.earn("hh-1", "reformed-customs", key="e1", at=at(2, 10), operator=OP)
+    ledger.deduct("hh-1", "littering", key="d1", at=at(3, 5), operator=OP)
+    ledger.earn("hh-1", "clean-courtyard", key="e2", at=at(5, 1), operator=OP)
+    assert ledger.balance("hh-1", as_of=dt.date(2023, 12, 31)) == 0
+    assert ledger.balance("hh-1", as_of=dt.date(2024, 3, 5)) == 105
+    assert ledger.balance("hh-1", as_of=at(3, 5) - dt.timedelta(seconds=1)) == 110
+    assert ledger.balance("hh-1") == 107
+    assert [e.key for e in ledger.history("hh-1")] == ["open:hh-1", "e1", "d1", "e2"]
+    assert ledger.totals_by_period("month", "hh-1") == {
+        "2024-01": 100,
+        "2024-02": 10,
+        "2024-03": -5,
+        "2024-05": 2,
+    }
+    assert ledger.totals_by_period("quarter", kinds={"earn", "deduct"}) == {
+        "2024-Q1": 5,
+        "2024-Q2": 2,
+    }
+    assert ledger.totals_by_rule() == {
+        "clean-courtyard": 2,
+        "littering": -5,
+        "reformed-customs": 10,
+    }
+    for call in (ledger.balance, ledger.history, ledger.spendable, ledger.account):
+        with pytest.raises(UnknownIdError):
+            call("nobody")
+
+
+def test_sanction_floor_report(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.deduct("hh-2", "lavish-banquet", quantity=2, key="d1", at=at(), operator=OP)
+    (report,) = ledger.below_floor()
+    assert (report.account, report.balance, report.floor, report.shortfall) == ("hh-2", 60, 70, 10)
+    assert "benefits are suspended" in str(report)
+    assert ledger.spendable("hh-2") == 0
+
+
+def test_floor_above_threshold_blocks_spending() -> None:
+    scheme = PointsScheme(
+        name="s", owner="610924", floor=50, rules=(Rule(code="bad", label="bad", points=-10),)
+    )
+    ledger = Ledger.in_memory(scheme)
+    ledger.open_account("a", at=at(), operator=OP)
+    ledger.adjust("a", 45, "r", key="k", at=at(), operator=OP)
+    assert ledger.spendable("a") == 0
+    ledger.adjust("a", 5, "r", key="k2", at=at(), operator=OP)
+    assert ledger.spendable("a") == 50
+
+
+def test_expiry_is_first_in_first_out(make_ledger: MakeLedger) -> None:
+    scheme = PointsScheme(
+        name="s",
+        owner="610924",
+        rules=(Rule(code="r", label="r", points=10),),
+        expiry=ExpiryPolicy.after_months(12),
+    )
+    ledger = make_ledger(scheme)
+    ledger.open_account("a", at=at(1, 1, 2023), operator=OP)
+    ledger.add_stock(Item(code="i", name="i", price=15), 5)
+    ledger.earn("a", "r", key="jan", at=at(1, 10, 2023), operator=OP)
+    ledger.earn("a", "r", key="jun", at=at(6, 10, 2023), operator=OP)
+    ledger.redeem("a", "i", key="buy", at=at(7, 1, 2023), operator=OP)  # takes jan, then 5 of jun
+    assert ledger.expire(dt.date(2024, 1, 10), at=at(1, 10), operator=OP) == ()
+    assert ledger.spendable("a", on=dt.date(2024, 6, 9)) == 5
+    assert ledger.spendable("a", on=dt.date(2024, 6, 10)) == 0
+    # a redemption dated after the expiry cannot spend expired points, even unposted
+    with pytest.raises(InsufficientPointsError):
+        ledger.redeem("a", "i", key="late", at=at(6, 11), operator=OP)
+    (expired,) = ledger.expire(dt.date(2024, 6, 10), at=at(6, 10), operator=OP)
+    assert isinstance(expired, Expire)
+    assert expired.points == -5
+    assert ledger.expire(dt.date(2024, 6, 10), at=at(6, 10), operator=OP) == ()
+    assert ledger.balance("a") == 0
+    wrong = Expire(
+        key="x", account="a", points=-1, until=dt.date(2025, 1, 1), at=at(), operator=OP
+    )
+    with pytest.raises(EntryRejectedError, match="0 points of account 'a' expire"):
+        ledger.append(wrong)
+    assert ledger.verify() == ()
+
+
+def test_households_pool_their_members(make_ledger: MakeLedger) -> None:
+    ledger = make_ledger(conduct_card())
+    ledger.open_account("hh-1", at=at(1), operator=OP)
+    ledger.open_account("p-lone", at=at(1), operator=OP)
+    home = Household(id="hh-1").join("p-1", on=dt.date(2020, 1, 1))
+    ledger.put_household(home.leave("p-1", on=dt.date(2024, 6, 1)))
+    assert ledger.account_for("p-1", dt.date(2024, 5, 31)) == "hh-1"
+    assert ledger.account_for("p-lone", dt.date(2024, 5, 31)) == "p-lone"
+    with pytest.raises(UnknownIdError, match="no account for 'p-1'"):
+        ledger.account_for("p-1", dt.date(2024, 6, 1))
+    assert ledger.households()[0].members[0].left == dt.date(2024, 6, 1)
+
+
+def test_household_membership_rules() -> None:
+    home = Household(id="h").join("p", on=dt.date(2024, 1, 1))
+    with pytest.raises(InvariantError, match="overlapping"):
+        home.join("p", on=dt.date(2024, 2, 1))
+    with pytest.raises(InvariantError, match="not a member"):
+        home.leave("q", on=dt.date(2024, 2, 1))
+    back = home.leave("p", on=dt.date(2024, 2, 1)).join("p", on=dt.date(2024, 3, 1))
+    assert back.has_member("p", dt.date(2024, 3, 1))
+    assert not back.has_member("p", dt.date(2024, 2, 15))
+
+
+def test_stock_quantities_are_checked(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    with pytest.raises(InvariantError):
+        ledger.add_stock(Item(code="soap", name="s", price=4), -1)
+    line = ledger.add_stock(Item(code="soap", name="香皂", price=5), 2)
+    assert (line.stock, line.item.price) == (5, 5)
