@@ -25,18 +25,34 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from wenming._fields import check_identifier, to_enum
 from wenming.errors import InvariantError
 from wenming.ids import AccountId, HouseholdId, PersonId
-from wenming.points._checks import date_only, identifier, optional_date_only
+from wenming.points._checks import date_only, optional_date_only
 from wenming.points.schemes import HolderType
 
 __all__ = ["Account", "Household", "Member"]
 
 
-def _holder(value: object) -> HolderType:
-    from wenming._fields import to_enum
-
+def _holder_type(value: object) -> HolderType:
     return to_enum(HolderType, "holder_type", value)
+
+
+# Converters take plain ``str`` (so callers need no ``AccountId(...)``) and give typed ids.
+def _account_id(value: str) -> AccountId:
+    return AccountId(check_identifier("id", value))
+
+
+def _holder(value: str) -> PersonId | HouseholdId:
+    return PersonId(check_identifier("holder", value))
+
+
+def _person(value: str) -> PersonId:
+    return PersonId(check_identifier("person", value))
+
+
+def _household_id(value: str) -> HouseholdId:
+    return HouseholdId(check_identifier("id", value))
 
 
 @attrs.frozen(kw_only=True)
@@ -61,9 +77,9 @@ class Account:
             holder_type=<HolderType.HOUSEHOLD: 'household'>, opened=datetime.date(2024, 1, 1))
     """
 
-    id: AccountId = attrs.field(validator=identifier)
-    holder: PersonId | HouseholdId = attrs.field(validator=identifier)
-    holder_type: HolderType = attrs.field(converter=_holder)
+    id: AccountId = attrs.field(converter=_account_id)
+    holder: PersonId | HouseholdId = attrs.field(converter=_holder)
+    holder_type: HolderType = attrs.field(converter=_holder_type)
     opened: dt.date = attrs.field(validator=date_only)
 
 
@@ -79,7 +95,7 @@ class Member:
     wenming.errors.InvariantError: person 'p' cannot leave (2024-01-01) before joining (2024-02-01)
     """
 
-    person: PersonId = attrs.field(validator=identifier)
+    person: PersonId = attrs.field(converter=_person)
     joined: dt.date = attrs.field(validator=date_only)
     left: dt.date | None = attrs.field(default=None, validator=optional_date_only)
 
@@ -133,7 +149,7 @@ class Household:
         Memberships over time; a person may leave and join again, never overlap.
     """
 
-    id: HouseholdId = attrs.field(validator=identifier)
+    id: HouseholdId = attrs.field(converter=_household_id)
     members: tuple[Member, ...] = attrs.field(default=(), converter=_members)
 
     def members_on(self, day: dt.date) -> frozenset[PersonId]:
@@ -152,9 +168,7 @@ class Household:
         InvariantError
             If the person is already a member then.
         """
-        return attrs.evolve(
-            self, members=(*self.members, Member(person=PersonId(person), joined=on))
-        )
+        return attrs.evolve(self, members=(*self.members, Member(person=person, joined=on)))
 
     def leave(self, person: str, *, on: dt.date) -> Household:
         """Return the household with ``person`` leaving on ``on`` (not a member from then on).

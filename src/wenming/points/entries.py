@@ -40,7 +40,7 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
-from wenming._fields import optional_text, text
+from wenming._fields import check_identifier, optional_text, text
 from wenming.errors import FormatError, InvariantError
 from wenming.ids import AccountId, EntryId
 from wenming.points._checks import aware, date_only, identifier, optional_identifier, whole
@@ -60,6 +60,19 @@ __all__ = [
 ]
 
 
+# Converters take plain ``str`` (so callers need no ``EntryId(...)``) and give typed ids.
+def _key(value: str) -> EntryId:
+    return EntryId(check_identifier("key", value))
+
+
+def _account(value: str) -> AccountId:
+    return AccountId(check_identifier("account", value))
+
+
+def _reverses(value: str) -> EntryId:
+    return EntryId(check_identifier("reverses", value))
+
+
 def _points(value: object) -> int:
     return whole("points", value, nonzero=True)
 
@@ -77,8 +90,8 @@ class _Entry:
     kind: ClassVar[str] = ""
     sign: ClassVar[int] = 0  # +1 positive only, -1 negative only, 0 either
 
-    key: EntryId = attrs.field(validator=identifier)
-    account: AccountId = attrs.field(validator=identifier)
+    key: EntryId = attrs.field(converter=_key)
+    account: AccountId = attrs.field(converter=_account)
     points: int = attrs.field(converter=_points)
     at: dt.datetime = attrs.field(validator=aware)
     operator: str = attrs.field(validator=identifier)
@@ -204,7 +217,7 @@ class Reverse(_Entry):
 
     kind: ClassVar[str] = "reverse"
 
-    reverses: EntryId = attrs.field(validator=identifier)
+    reverses: EntryId = attrs.field(converter=_reverses)
     reason: str | None = attrs.field(default=None, validator=optional_text)
 
 
