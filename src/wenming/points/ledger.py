@@ -1009,6 +1009,15 @@ class Ledger:
     def __len__(self) -> int:
         return self._store.read(lambda v: v.head()[0])
 
+    def head(self) -> tuple[int, str]:
+        """The number of entries and the hash of the last one (the chain's head).
+
+        Write the head down somewhere else now and then (a monthly printout, a
+        message to the town): a later :meth:`verify` proves every entry up to it
+        is unchanged, even against someone who rewrites the whole file.
+        """
+        return self._store.read(lambda v: v.head())
+
     def balances(self) -> dict[AccountId, int]:
         """Every account's balance (maintained figures)."""
         found: dict[str, int] = self._store.read(lambda v: v.all_balances())
