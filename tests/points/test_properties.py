@@ -36,6 +36,7 @@ from wenming.points import (
     Ledger,
     PointsScheme,
     Redeem,
+    Reverse,
     Rule,
 )
 
@@ -251,8 +252,8 @@ def _changed(entry: Entry) -> Entry:
 
 
 TwoStores.TestCase.settings = settings(
-    max_examples=20,
-    stateful_step_count=25,
+    max_examples=50,
+    stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -325,3 +326,37 @@ def _repay(lots: list[list[Any]]) -> list[list[Any]]:
     if debt:
         out.append([-debt, None])
     return out
+
+
+# ------------------------------------------------- canonical content is plain JSON
+
+_ids = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12).filter(
+    lambda s: s == s.strip()
+)
+
+
+@given(
+    key=_ids,
+    account=_ids,
+    reason=_ids,
+    points=st.integers(-(10**12), 10**12).filter(bool),
+    offset=st.integers(-12 * 60, 14 * 60),
+    micro=st.integers(0, 999_999),
+)
+def test_canonical_bytes_are_sorted_compact_json(
+    key: str, account: str, reason: str, points: int, offset: int, micro: int
+) -> None:
+    import json
+
+    from wenming.points.entries import canonical_bytes, entry_to_dict
+
+    tz = dt.timezone(dt.timedelta(minutes=offset))
+    at = dt.datetime(2024, 2, 29, 23, 59, 59, micro, tzinfo=tz)
+    for entry in (
+        Adjust(key=key, account=account, points=points, reason=reason, at=at, operator=key),
+        Reverse(key=key, account=account, points=points, reverses=reason, at=at, operator="o"),
+    ):
+        expected = json.dumps(
+            entry_to_dict(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+        assert canonical_bytes(entry) == expected

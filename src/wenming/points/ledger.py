@@ -204,12 +204,12 @@ class _Batch:
 
     def __init__(self, ledger: Ledger, tx: LedgerTransaction, batch: Sequence[Entry]) -> None:
         self.scheme = ledger.scheme
+        self.rules = ledger._rules
         self.tx = tx
         self.batch = batch
-        accounts = {e.account for e in batch}
-        self.accounts = tx.accounts(accounts)
-        self.balances = tx.balances(accounts)
-        self.existing = tx.entries_by_key({e.key for e in batch})
+        # every account has a maintained balance: the balances say which accounts exist
+        self.balances = tx.balances({e.account for e in batch})
+        self.existing = tx.entries_by_key([e.key for e in batch])
         targets = {e.reverses for e in batch if type(e) is Reverse}
         self.targets = tx.entries_by_key(targets) if targets else {}
         self.reversed = tx.reversed_keys(targets) if targets else set()
@@ -229,39 +229,54 @@ class _Batch:
         return found
 
     def run(self) -> tuple[Entry, ...]:
-        result: list[Entry] = []
-        existing, seen, balances = self.existing, self.seen, self.balances
-        for entry in self.batch:
+        existing, seen, balances, rules = self.existing, self.seen, self.balances, self.rules
+        history = self.history
+        new = self.new
+        replayed: dict[int, Entry] = {}
+        for index, entry in enumerate(self.batch):
             key = entry.key
-            old = existing.get(key) or seen.get(key)
-            if old is not None:
+            if key in existing or key in seen:
+                old = existing.get(key) or seen[key]
                 if not _same(old, entry):
                     raise IdempotencyConflictError(key=key)
-                result.append(old)
+                replayed[index] = old
                 continue
             account = entry.account
-            if account not in self.accounts:
+            balance = balances.get(account)
+            if balance is None:
                 raise UnknownIdError(
                     "account",
                     account,
                     f"cannot post '{key}': unknown account '{account}'; open it first",
                 )
             kind = type(entry)
-            if kind is not Adjust:
+            if kind is Earn or kind is Deduct:
+                # the common case inline: an uncapped rule, the right sign and amount
+                rule = rules.get(entry.rule)  # type: ignore[union-attr]
+                if (
+                    rule is None
+                    or rule.cap is not None
+                    or (rule.points > 0) is not (kind is Earn)
+                    or entry.points != rule.points * entry.quantity  # type: ignore[union-attr]
+                ):
+                    self.check(entry)
+            elif kind is not Adjust:
                 self.check(entry)
             seen[key] = entry
-            self.new.append(entry)
-            balances[account] += entry.points
-            found = self.history.get(account)
-            if found is not None:
-                found.append(entry)
-            result.append(entry)
-        if self.new:
-            self.tx.append(self.new)
+            new.append(entry)
+            balances[account] = balance + entry.points
+            if history:
+                found = history.get(account)
+                if found is not None:
+                    found.append(entry)
+        if new:
+            self.tx.append(new)
         for code in self.stock_changed:
             line = self.stock[code]
             self.tx.set_stock(line.item, line.stock)
-        return tuple(result)
+        if not replayed:
+            return tuple(self.batch)
+        return tuple(replayed.get(i, e) for i, e in enumerate(self.batch))
 
     def check(self, entry: Entry) -> None:
         if isinstance(entry, Earn):
@@ -485,6 +500,7 @@ class Ledger:
     def __init__(self, store: LedgerStore) -> None:
         self._store = store
         self._scheme = store.read(lambda v: v.scheme())
+        self._rules: dict[str | None, Rule] = {r.code: r for r in self._scheme.rules}
 
     # ------------------------------------------------------------ construction
 

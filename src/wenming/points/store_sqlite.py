@@ -44,6 +44,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from hashlib import sha256
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, TypeVar
 
@@ -59,7 +60,6 @@ from wenming.points.store import (
     LedgerView,
     Posted,
     chunks,
-    hash_content,
 )
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SqliteStore", "Synchronous"]
@@ -370,11 +370,13 @@ class _SqliteTxn:
         self.conn = store._conn
         self.unreadable: list[str] = []
 
-    def _in(self, sql: str, values: Iterable[str]) -> Iterator[Any]:
-        unique = list(dict.fromkeys(values))
+    def _in(self, sql: str, values: Iterable[str]) -> list[Any]:
+        unique = list(values if isinstance(values, set | frozenset) else dict.fromkeys(values))
+        rows: list[Any] = []
         for part in chunks(unique, _CHUNK):
             marks = ",".join("?" * len(part))
-            yield from self.conn.execute(sql.format(marks), part)
+            rows.extend(self.conn.execute(sql.format(marks), part).fetchall())
+        return rows
 
     # ------------------------------------------------------------------ reads
 
@@ -482,34 +484,37 @@ class _SqliteTxn:
 
     def append(self, entries: Sequence[Entry]) -> None:
         seq, prev = self.head()
-        rows = []
+        rows: list[tuple[object, ...]] = []
         deltas: dict[str, int] = {}
+        add_row = rows.append
         for entry in entries:
             seq += 1
             body = canonical_bytes(entry)
-            digest = hash_content(prev, seq, body)
+            digest = sha256(b"%s\n%d\n%s" % (prev.encode("ascii"), seq, body)).hexdigest()
             account = entry.account
-            rows.append(
+            points = entry.points
+            add_row(
                 (
                     seq,
                     entry.key,
                     account,
                     entry.kind,
-                    entry.points,
+                    points,
                     entry.reverses if type(entry) is Reverse else None,
                     body.decode("utf-8"),
                     prev,
                     digest,
                 )
             )
-            deltas[account] = deltas.get(account, 0) + entry.points
+            deltas[account] = deltas.get(account, 0) + points
             prev = digest
-        self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self.conn.executemany(
+        conn = self.conn
+        conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(
             "UPDATE balances SET balance = balance + ? WHERE account = ?",
             [(delta, account) for account, delta in deltas.items()],
         )
-        self.conn.executemany(
+        conn.executemany(
             "UPDATE meta SET value = ? WHERE name = ?",
             [(str(seq), "head_seq"), (prev, "head_hash")],
         )
