@@ -14,7 +14,21 @@ from __future__ import annotations
 
 from typing import NewType
 
-__all__ = ["AccountId", "EntryId", "HouseholdId", "PersonId", "PostId", "SiteId", "VenueId"]
+__all__ = [
+    "AccountId",
+    "AreaId",
+    "EntryId",
+    "FundingId",
+    "HouseholdId",
+    "LinkId",
+    "MechanismId",
+    "PersonId",
+    "PostId",
+    "PostKindId",
+    "SiteId",
+    "TenureId",
+    "VenueId",
+]
 
 SiteId = NewType("SiteId", str)
 """Identifies a practice site (Centre, Institute, Station or Point)."""
@@ -24,6 +38,24 @@ VenueId = NewType("VenueId", str)
 
 PostId = NewType("PostId", str)
 """Identifies a post (职务), such as a village party secretary; people hold posts over time."""
+
+PostKindId = NewType("PostKindId", str)
+"""Identifies a kind of post (``"town_secretary"``): the post vocabulary is data."""
+
+TenureId = NewType("TenureId", str)
+"""Identifies a tenure: one person holding one post from a date to a date (or still)."""
+
+AreaId = NewType("AreaId", str)
+"""Identifies an area (片区): a named group of towns a county leader is linked to."""
+
+LinkId = NewType("LinkId", str)
+"""Identifies a supervision link (联片, 包镇, 包村, 挂点) from a post to what it supervises."""
+
+MechanismId = NewType("MechanismId", str)
+"""Identifies a standing mechanism (制度) a county declares."""
+
+FundingId = NewType("FundingId", str)
+"""Identifies a funding line (资金保障): a budget line with a source, year and amount."""
 
 PersonId = NewType("PersonId", str)
 """Identifies a person (a resident, a volunteer); a surrogate, never an ID-card number."""

@@ -1089,6 +1089,8 @@ class Network:
         parts = []
         for section in SECTIONS:
             table = self._tables[section.name]
+            if not table and not section.repr_empty:
+                continue
             if len(section.types) > 1:
                 tally = Counter(type(r) for r in table.values())
                 parts += [f"{tally.get(cls, 0)} {cls.kind.value}" for cls in section.types]

@@ -15,10 +15,10 @@ Examples
 --------
 >>> from wenming.sections import SECTIONS
 >>> from wenming.section import section_named
->>> [s.name for s in SECTIONS]
-['divisions', 'sites', 'venues']
+>>> [s.name for s in SECTIONS][:4]
+['divisions', 'post_kinds', 'posts', 'sites']
 >>> [(r.field, r.target) for r in section_named("sites").refs]
-[('division', 'divisions'), ('parent', 'sites')]
+[('division', 'divisions'), ('parent', 'sites'), ('head', 'posts')]
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ class Ref:
     index : str, optional
         The name of an :class:`Index` of the referring section keyed by this
         field: removal finds referrers through it instead of a scan.
+    defaults : frozenset
+        Keys that are always known although the target section need not hold
+        them: a vocabulary's shipped defaults (the post kinds), which a network
+        may add to or override by holding a record with the same key.
     """
 
     field: str
@@ -87,6 +91,7 @@ class Ref:
     code: str = "unknown-reference"
     on_remove: OnRemove = OnRemove.CASCADE
     index: str | None = None
+    defaults: frozenset[Any] = frozenset()
 
     def keys(self, record: Any) -> tuple[Any, ...]:
         """The keys a record refers to through this field."""
@@ -230,6 +235,10 @@ class Section(Generic[K, R]):
         ``on_remove=CASCADE`` must exist too.
     show_key : callable
         Key → how messages show it.
+    repr_empty : bool
+        A network's repr counts the section even when it is empty (the core
+        sections do; the sections a network may well not use, such as posts,
+        show only when they hold something).
     """
 
     name: str
@@ -245,6 +254,7 @@ class Section(Generic[K, R]):
     rules: tuple[tuple[str, Rule], ...] = ()
     exists_on: Callable[[R, dt.date], bool] | None = None
     show_key: Callable[[K], str] = attrs.field(default=lambda key: f"'{key}'")
+    repr_empty: bool = True
 
     @cached_property
     def by_tag(self) -> Mapping[str, type[R]]:

@@ -8,7 +8,7 @@ and name no family themselves.
 Examples
 --------
 >>> [s.name for s in SECTIONS]
-['divisions', 'sites', 'venues']
+['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links']
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from wenming.divisions import DIVISIONS
+from wenming.links import AREAS, LINKS
+from wenming.people import PEOPLE, POST_KINDS, POSTS, TENURES
 from wenming.section import Section
 from wenming.sites import SITES, VENUES
 
@@ -24,8 +26,14 @@ __all__ = ["SECTIONS", "SECTIONS_BY_NAME", "SECTION_OF_TYPE"]
 
 SECTIONS: tuple[Section[Any, Any], ...] = (
     DIVISIONS,
+    POST_KINDS,
+    POSTS,
     SITES,
     VENUES,
+    PEOPLE,
+    TENURES,
+    AREAS,
+    LINKS,
 )
 """Every declared section; a section comes after the sections it refers to."""
 

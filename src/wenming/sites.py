@@ -485,6 +485,7 @@ def _check_sites(
     # from the rule functions above, as validation's do.
     divisions = tables["divisions"]
     existing = tables["sites"]
+    posts = tables["posts"]
     levels = SITE_DIVISION_LEVELS
     allowed = ALLOWED_PARENTS
     prefix = PARENT_PREFIX
@@ -498,6 +499,13 @@ def _check_sites(
                 code,
                 f"{kind.label} '{site.id}': unknown division {code.short} "
                 "(add the Division first)",
+            )
+        head = site.head
+        if head is not None and head not in posts:
+            raise UnknownIdError(
+                "post",
+                head,
+                f"{kind.label} '{site.id}': unknown head post '{head}' (add the Post first)",
             )
         level = division.level
         if level not in levels[kind]:
@@ -671,10 +679,18 @@ SITES: Section[SiteId, Site] = Section(
     refs=(
         Ref(field="division", target="divisions", code="unknown-division", index="by_division"),
         Ref(field="parent", target="sites", code="unknown-parent", index="children"),
+        Ref(
+            field="head",
+            target="posts",
+            code="unknown-head",
+            on_remove=OnRemove.DETACH,
+            index="by_head",
+        ),
     ),
     indexes=(
         Index(name="children", key=attrgetter("parent")),
         Index(name="by_division", key=attrgetter("division")),
+        Index(name="by_head", key=attrgetter("head")),
     ),
     check=_check_sites,
     rules=(

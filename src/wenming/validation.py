@@ -108,7 +108,7 @@ def _unknown_references(ctx: ValidationContext) -> Iterator[Issue]:
             known = ctx.index(ref.target)
             for i, record in enumerate(records):
                 for k in ref.keys(record):
-                    if k not in known:
+                    if k not in known and k not in ref.defaults:
                         yield error(
                             ref.code,
                             f"unknown {target.noun} {target.show_key(k)} (not in $.{ref.target})",

@@ -24,7 +24,7 @@ import datetime as dt
 import random
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from wenming._gc import paused_gc
 from wenming.divisions import (
@@ -37,7 +37,9 @@ from wenming.divisions import (
 )
 from wenming.errors import InvariantError, UnknownIdError
 from wenming.ids import PostId, SiteId
+from wenming.links import Area, Link
 from wenming.network import Network, NetworkRecords
+from wenming.people import Person, Post, Tenure
 from wenming.sites import (
     Centre,
     Have,
@@ -45,6 +47,7 @@ from wenming.sites import (
     Institute,
     Point,
     Site,
+    SiteKind,
     Station,
 )
 
@@ -153,6 +156,7 @@ def synthetic_records(
     villages_per_town: tuple[int, int] = (8, 16),
     points_per_station: float = 0.5,
     community_share: float = 0.2,
+    responsibility: bool = False,
 ) -> NetworkRecords:
     """Generate the records of a synthetic network (see :func:`synthetic_network`)."""
     _check_count(counties)
@@ -187,7 +191,7 @@ def synthetic_records(
                 name=f"{d.name}新时代文明实践中心",
                 division=code,
                 established=_START + dt.timedelta(days=rng.randint(0, 400)),
-                head=PostId(f"secretary-{code.short}"),
+                head=PostId(f"secretary-{code.short}") if responsibility else None,
                 six_haves=haves(),
             )
             centre_of[code.county] = centre
@@ -204,7 +208,7 @@ def synthetic_records(
                 division=code,
                 parent=parent.id,
                 established=established(parent),
-                head=PostId(f"secretary-{code.short}"),
+                head=PostId(f"secretary-{code.short}") if responsibility else None,
                 six_haves=haves(),
             )
             sites.append(institute)
@@ -232,7 +236,7 @@ def synthetic_records(
                     division=village.code,
                     parent=institute.id,
                     established=established(institute),
-                    head=PostId(f"secretary-{village.code}"),
+                    head=PostId(f"secretary-{village.code.short}") if responsibility else None,
                     six_haves=haves(),
                 )
                 sites.append(station)
@@ -251,6 +255,7 @@ def synthetic_records(
                             established=established(station),
                         )
                     )
+    extra: dict[str, Any] = _responsibility(rng, sites) if responsibility else {}
     return NetworkRecords(
         name=f"synthetic network (seed {seed})",
         description=(
@@ -265,7 +270,95 @@ def synthetic_records(
         ),
         divisions=(*divisions, *villages),
         sites=tuple(sites),
+        **extra,
     )
+
+
+def _responsibility(rng: random.Random, sites: list[Site]) -> dict[str, list[Any]]:
+    """Posts, synthetic holders, areas and links for generated sites (every rule holds).
+
+    Every Centre, Institute and Station is headed by the party secretary of its
+    division; each county has a propaganda head, one propaganda leader per three
+    towns (包镇), one county leader per area of up to four towns (联片); each town
+    one leader per three Stations (包村). Every post has one synthetic holder
+    since the site's ``established`` date (or 2018-07-01).
+    """
+    posts: list[Post] = []
+    people: list[Person] = []
+    tenures: list[Tenure] = []
+    areas: list[Area] = []
+    links: list[Link] = []
+    start = _START
+
+    def post(post_id: str, name: str, kind: str, division: DivisionCode) -> str:
+        posts.append(Post(id=post_id, name=name, kind=kind, division=division))
+        n = len(people)
+        people.append(Person(id=f"person-{n}", name=f"合成{n}", synthetic=True))
+        tenures.append(Tenure(id=f"tenure-{n}", post=post_id, person=f"person-{n}", start=start))
+        return post_id
+
+    towns_of: dict[SiteId | None, list[Site]] = {}
+    stations_of: dict[SiteId | None, list[Site]] = {}
+    for site in sites:
+        if site.kind is SiteKind.CENTRE:
+            post(f"secretary-{site.division.short}", "县委书记", "county_secretary", site.division)
+        elif site.kind is SiteKind.INSTITUTE:
+            post(f"secretary-{site.division.short}", "镇党委书记", "town_secretary", site.division)
+            towns_of.setdefault(site.parent, []).append(site)
+        elif site.kind is SiteKind.STATION:
+            post(
+                f"secretary-{site.division.short}",
+                "村党组织书记",
+                "village_secretary",
+                site.division,
+            )
+            stations_of.setdefault(site.parent, []).append(site)
+    for site in sites:
+        if site.kind is not SiteKind.CENTRE:
+            continue
+        county = site.division
+        c = county.short
+        post(f"propaganda-head-{c}", "宣传部部长", "propaganda_head", county)
+        towns = towns_of.get(site.id, [])
+        for a in range(0, len(towns), 4):
+            group = towns[a : a + 4]
+            area_id = f"area-{c}-{a // 4 + 1}"
+            areas.append(
+                Area(id=area_id, name=f"合成片区{a // 4 + 1}", towns={t.division for t in group})
+            )
+            leader = post(f"county-leader-{c}-{a // 4 + 1}", "县级领导", "county_leader", county)
+            links.append(Link(id=f"link-{area_id}", post=leader, kind="area", area=area_id))
+        for t in range(0, len(towns), 3):
+            leader = post(
+                f"propaganda-{c}-{t // 3 + 1}", "宣传部领导", "propaganda_leader", county
+            )
+            for town in towns[t : t + 3]:
+                links.append(
+                    Link(
+                        id=f"link-town-{town.division.short}",
+                        post=leader,
+                        kind="town",
+                        town=town.division,
+                    )
+                )
+        for town in towns:
+            stations = stations_of.get(town.id, [])
+            d = town.division.short
+            for v in range(0, len(stations), 3):
+                leader = post(
+                    f"town-leader-{d}-{v // 3 + 1}", "镇领导", "town_leader", town.division
+                )
+                for station in stations[v : v + 3]:
+                    links.append(
+                        Link(
+                            id=f"link-village-{station.division.short}",
+                            post=leader,
+                            kind="village",
+                            site=station.id,
+                        )
+                    )
+    del rng
+    return {"posts": posts, "people": people, "tenures": tenures, "areas": areas, "links": links}
 
 
 def synthetic_network(
@@ -276,6 +369,7 @@ def synthetic_network(
     villages_per_town: tuple[int, int] = (8, 16),
     points_per_station: float = 0.5,
     community_share: float = 0.2,
+    responsibility: bool = False,
 ) -> Network:
     """Generate a valid synthetic network.
 
@@ -300,6 +394,10 @@ def synthetic_network(
         Mean number of practice Points under each Station.
     community_share : float
         Share of villages that are urban communities.
+    responsibility : bool
+        Also generate posts (every Centre, Institute and Station headed by the
+        party secretary of its division), synthetic holders with tenures, areas
+        and supervision links (联片, 包镇, 包村) that meet every rule.
 
     Returns
     -------
@@ -334,5 +432,6 @@ def synthetic_network(
             villages_per_town=villages_per_town,
             points_per_station=points_per_station,
             community_share=community_share,
+            responsibility=responsibility,
         )
     return Network.from_records(records)

@@ -25,7 +25,7 @@ from wenming.divisions import (
     UrbanRuralClass,
 )
 from wenming.errors import InvariantError
-from wenming.ids import PostId, SiteId, VenueId
+from wenming.ids import SiteId, VenueId
 from wenming.network import Network
 from wenming.sites import (
     Centre,
@@ -115,7 +115,6 @@ def _division_codes(draw: st.DrawFn, level: DivisionLevel | None) -> DivisionCod
 
 _dates = st.none() | st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2030, 12, 31))
 _haves = st.none() | st.frozensets(st.sampled_from(list(Have)))
-_heads = st.none() | st.from_regex(r"post-[a-z0-9]{1,6}", fullmatch=True).map(PostId)
 
 
 @st.composite
@@ -156,7 +155,6 @@ def networks(
             name=draw(names()),
             division=county,
             established=draw(_dates),
-            head=draw(_heads),
             six_haves=draw(_haves),
         )
         sites.append(centre)
@@ -172,7 +170,6 @@ def networks(
                     division=town,
                     parent=centre.id,
                     established=dated(centre),
-                    head=draw(_heads),
                     six_haves=draw(_haves),
                 )
                 sites.append(parent)
