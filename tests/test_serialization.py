@@ -400,3 +400,18 @@ def test_minus_zero_coordinates_dump_like_zero() -> None:
     b.add_division(Division(code="61", name="陕西", location=Coordinates(lon=0.0, lat=0.0)))
     assert a == b
     assert wenming.dumps(a) == wenming.dumps(b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks())
+def test_the_fast_writer_writes_what_json_writes_of_the_records_dicts(
+    net: wenming.Network,
+) -> None:
+    # dumps compiles a writer per record class; it must give the bytes json.dumps
+    # gives for the same records as dicts, in both layouts.
+    from wenming.serialization import _encode
+
+    document = records_to_dict(net.records())
+    assert wenming.dumps(net) == _encode(document, 2) + "\n"
+    assert wenming.dumps(net, indent=None) == _encode(document, None) + "\n"
+    assert json.loads(wenming.dumps(net)) == document

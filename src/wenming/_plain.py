@@ -64,6 +64,7 @@ class _Plan:
     keys: frozenset[str]
     dates: tuple[tuple[str, bool], ...]  # (key, optional)
     nested: tuple[tuple[str, type[Any]], ...]  # (key, attrs class)
+    types: tuple[Any, ...] = ()  # each field's resolved type, ``None`` removed
 
 
 _PLANS: dict[type[Any], _Plan] = {}
@@ -94,6 +95,7 @@ def plan_of(cls: type[Any]) -> _Plan:
         ("kind", kind.value) if isinstance(kind, enum.Enum) and "kind" not in field_names else None
     )
     fields: list[tuple[str, str, Any, _Writer]] = []
+    types: list[Any] = []
     dates: list[tuple[str, bool]] = []
     nested: list[tuple[str, type[Any]]] = []
     for a in attrs.fields(cls):
@@ -114,12 +116,14 @@ def plan_of(cls: type[Any]) -> _Plan:
             writer = _write_record
             nested.append((key, inner))
         fields.append((a.name, key, default, writer))
+        types.append(inner)
     plan = _Plan(
         tag=tag,
         fields=tuple(fields),
         keys=frozenset(k for _, k, _, _ in fields) | ({tag[0]} if tag else set()),
         dates=tuple(dates),
         nested=tuple(nested),
+        types=tuple(types),
     )
     _PLANS[cls] = plan
     return plan

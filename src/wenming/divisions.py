@@ -31,6 +31,7 @@ import errno
 import io
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -45,6 +46,7 @@ from wenming.errors import (
     FileAccessError,
     FormatError,
     InvariantError,
+    quote,
 )
 from wenming.section import Section
 
@@ -88,7 +90,7 @@ class DivisionLevel(enum.IntEnum):
         except KeyError:
             names = ", ".join(m.label for m in cls)
             raise InvariantError(
-                f"unknown division level {label!r}; expected one of {names}",
+                f"unknown division level {quote(label)}; expected one of {names}",
                 field="level",
                 value=label,
             ) from None
@@ -151,11 +153,11 @@ def _normalise(code: object) -> str:
         )
     if not (code.isascii() and code.isdigit()):
         raise DivisionCodeError(
-            f"division code {code!r} must contain only the digits 0-9", value=code
+            f"division code {quote(code)} must contain only the digits 0-9", value=code
         )
     if len(code) not in _LENGTHS:
         raise DivisionCodeError(
-            f"division code {code!r} has {len(code)} digits; expected 2, 4, 6, 9 or 12",
+            f"division code {quote(code)} has {len(code)} digits; expected 2, 4, 6, 9 or 12",
             value=code,
         )
     full = code.ljust(12, "0")
@@ -803,10 +805,10 @@ DIVISIONS: Section[DivisionCode, Division] = Section(
     name="divisions",
     noun="division",
     types=(Division,),
-    key=_division_order,
+    key=attrgetter("code"),
     key_field="code",
     parse_key=_division_key,
-    order=_division_order,
+    order=attrgetter("code"),
     show_key=_show_code,
 )
 """The ``divisions`` section: the divisions a network's sites sit on, keyed by code."""

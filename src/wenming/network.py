@@ -32,9 +32,9 @@ wenming.errors.UnknownIdError: Institute 'x': unknown parent site 'nowhere'
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from bisect import bisect_left
 from itertools import repeat
 from types import MappingProxyType
 from typing import Any, TypeAlias, TypeVar, overload
@@ -434,22 +434,45 @@ class Network:
 
     def _add_section(self, section: Section[Any, Any], new: list[Any]) -> None:
         types = section.types
-        if not all(map(isinstance, new, repeat(types))):
+        exact = section.type_set
+        if not all(map(exact.__contains__, map(type, new))) and not all(
+            map(isinstance, new, repeat(types))
+        ):
             bad = next(r for r in new if not isinstance(r, types))
             raise InvariantError(f"not a {section.noun}: {quote(bad)}", value=type(bad).__name__)
         table = self._tables[section.name]
         key = section.key
+        if not table:
+            # A fresh section (loading): the table itself is the index the check
+            # sees, built once; undone if anything is refused.
+            table.update(zip(map(key, new), new, strict=True))
+            try:
+                if len(table) != len(new):
+                    self._raise_duplicate(section, new, {})
+                self._check(section, new, table)
+            except BaseException:
+                table.clear()
+                raise
+            self._index_add(section, new)
+            return
         by_key = dict(zip(map(key, new), new, strict=True))
         if len(by_key) != len(new) or not by_key.keys().isdisjoint(table):
-            seen = set(table)
-            for record in new:
-                k = key(record)
-                if k in seen:
-                    raise DuplicateIdError(section.noun, str(k))
-                seen.add(k)
+            self._raise_duplicate(section, new, table)
         self._check(section, new, by_key)
         table.update(by_key)
         self._index_add(section, new)
+
+    @staticmethod
+    def _raise_duplicate(
+        section: Section[Any, Any], new: list[Any], table: Mapping[Any, Any]
+    ) -> None:
+        seen = set(table)
+        key = section.key
+        for record in new:
+            k = key(record)
+            if k in seen:
+                raise DuplicateIdError(section.noun, str(k))
+            seen.add(k)
 
     def _check(
         self, section: Section[Any, Any], new: list[Any], by_key: Mapping[Any, Any]
@@ -519,10 +542,14 @@ class Network:
             )
         if old == record:
             return old
+        # Find the referrers first: a lazy index they build must see the old
+        # record, which _index_swap then replaces (built after, it held the new
+        # one twice; and after a refusal, the refused one).
+        referrers = list(self._referrers(section, key))
         table[key] = record
         try:
             self._check(section, [record], {key: record})
-            for ref_section, _ref, keys in self._referrers(section, key):
+            for ref_section, _ref, keys in referrers:
                 rtable = self._tables[ref_section.name]
                 referring = [rtable[k] for k in keys]
                 self._check(ref_section, referring, {})

@@ -257,6 +257,11 @@ class Section(Generic[K, R]):
     repr_empty: bool = True
 
     @cached_property
+    def type_set(self) -> frozenset[type[Any]]:
+        """The record classes, as a set (the exact-type test of the add path)."""
+        return frozenset(self.types)
+
+    @cached_property
     def by_tag(self) -> Mapping[str, type[R]]:
         """Tag value → class, for a union section (empty for a single class)."""
         if len(self.types) == 1:

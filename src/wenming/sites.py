@@ -34,7 +34,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, NoReturn, TypeAlias
 
 import attrs
 
@@ -481,54 +481,80 @@ def _site_order(site: Site) -> tuple[int, str]:
 def _check_sites(
     tables: Mapping[str, Mapping[Any, Any]], new: Sequence[Site], by_id: Mapping[Any, Site]
 ) -> None:
-    # One fused pass: the hot path of loading a national file. The messages come
-    # from the rule functions above, as validation's do.
+    # One fused pass: the hot path of loading a national file. Siblings share a
+    # parent, so what the check needs of a parent (its kind and the code prefix
+    # its children must share) is looked up once per parent. Any failure goes to
+    # _raise_site_problem, whose messages come from the rule functions above.
     divisions = tables["divisions"]
     existing = tables["sites"]
     posts = tables["posts"]
     levels = SITE_DIVISION_LEVELS
     allowed = ALLOWED_PARENTS
     prefix = PARENT_PREFIX
+    parents: dict[Any, tuple[SiteKind, str]] = {}
+    get_division = divisions.get
+    get_parent_info = parents.get
     for site in new:
         kind = site.kind
         code = site.division
-        division = divisions.get(code)
-        if division is None:
-            raise UnknownIdError(
-                "division",
-                code,
-                f"{kind.label} '{site.id}': unknown division {code.short} "
-                "(add the Division first)",
-            )
+        division = get_division(code)
+        if division is None or division.level not in levels[kind]:
+            _raise_site_problem(site, tables, by_id)
         head = site.head
         if head is not None and head not in posts:
-            raise UnknownIdError(
-                "post",
-                head,
-                f"{kind.label} '{site.id}': unknown head post '{head}' (add the Post first)",
-            )
-        level = division.level
-        if level not in levels[kind]:
-            raise HierarchyError(
-                division_level_problem(site, level) or "", site=site.id, rule="division-level"
-            )
+            _raise_site_problem(site, tables, by_id)
         parent_id = site.parent
         if parent_id is None:
             continue
-        parent = by_id.get(parent_id) or existing.get(parent_id)
-        if parent is None:
-            raise UnknownIdError(
-                "site", parent_id, f"{kind.label} '{site.id}': unknown parent site '{parent_id}'"
-            )
-        if parent.kind not in allowed[kind]:
-            raise HierarchyError(
-                parent_kind_problem(site, parent) or "", site=site.id, rule="parent-kind"
-            )
-        n = prefix[parent.kind]
-        if code[:n] != parent.division[:n]:
-            raise HierarchyError(
-                placement_problem(site, parent) or "", site=site.id, rule="outside-parent"
-            )
+        info = get_parent_info(parent_id)
+        if info is None:
+            parent = by_id.get(parent_id) or existing.get(parent_id)
+            if parent is None:
+                _raise_site_problem(site, tables, by_id)
+            pkind = parent.kind
+            info = parents[parent_id] = (pkind, parent.division[: prefix.get(pkind, 12)])
+        if info[0] not in allowed[kind] or not code.startswith(info[1]):
+            _raise_site_problem(site, tables, by_id)
+
+
+def _raise_site_problem(
+    site: Site, tables: Mapping[str, Mapping[Any, Any]], by_id: Mapping[Any, Site]
+) -> NoReturn:
+    """Raise the error for the first rule ``site`` breaks (the slow path of the check)."""
+    kind = site.kind
+    code = site.division
+    division = tables["divisions"].get(code)
+    if division is None:
+        raise UnknownIdError(
+            "division",
+            code,
+            f"{kind.label} '{site.id}': unknown division {code.short} (add the Division first)",
+        )
+    head = site.head
+    if head is not None and head not in tables["posts"]:
+        raise UnknownIdError(
+            "post",
+            head,
+            f"{kind.label} '{site.id}': unknown head post '{head}' (add the Post first)",
+        )
+    level = division.level
+    if level not in SITE_DIVISION_LEVELS[kind]:
+        raise HierarchyError(
+            division_level_problem(site, level) or "", site=site.id, rule="division-level"
+        )
+    parent_id = site.parent
+    parent = by_id.get(parent_id) or tables["sites"].get(parent_id)
+    if parent is None:
+        raise UnknownIdError(
+            "site", str(parent_id), f"{kind.label} '{site.id}': unknown parent site '{parent_id}'"
+        )
+    if parent.kind not in ALLOWED_PARENTS[kind]:
+        raise HierarchyError(
+            parent_kind_problem(site, parent) or "", site=site.id, rule="parent-kind"
+        )
+    raise HierarchyError(
+        placement_problem(site, parent) or "", site=site.id, rule="outside-parent"
+    )
 
 
 def _rule_division_level(ctx: ValidationContext) -> Iterator[Issue]:
