@@ -34,7 +34,7 @@ wenming.errors.InvariantError: a deduct entry takes points away: points must be 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring as _encode_str
 from typing import Any, ClassVar, TypeAlias
 
@@ -292,22 +292,43 @@ def canonical_bytes(entry: Entry) -> bytes:
     >>> canonical_bytes(e).decode()
     '{"account":"a","at":"2024-01-01T00:00:00+00:00","key":"k","kind":"adjust","operator":"o","points":-2,"reason":"错"}'
     """
-    parts = []
-    for name, quoted in _SORTED_NAMES[type(entry)]:
-        value: Any = entry.kind if name == "kind" else getattr(entry, name)
-        if value is None:
+    return _CANONICAL[type(entry)](entry)
+
+
+_INTS = frozenset({"points", "quantity", "minutes"})
+_DATES = frozenset({"at", "until"})
+
+
+def _canonical_function(cls: type[Any]) -> Callable[[Any], bytes]:
+    """Generate the canonical-JSON writer of one entry class (straight-line code)."""
+    optional = {f.name for f in attrs.fields(cls) if f.default is None}
+    lines = ["def canonical(e, enc=enc):", "    out = '{'"]
+    names = sorted(("kind", *_FIELD_NAMES[cls]))
+    assert names[0] == "account"
+    assert "account" not in optional
+    for i, name in enumerate(names):
+        comma = "," if i else ""
+        if name == "kind":
+            lines.append(f'    out += \'{comma}"kind":"{cls.kind}"\'')
             continue
-        kind = type(value)
-        if kind is str:
-            parts.append(quoted + _encode_str(value))
-        elif kind is int:
-            parts.append(quoted + str(value))
+        if name in _INTS:
+            value = f"str(e.{name})"
+        elif name in _DATES:
+            value = f"'\"' + e.{name}.isoformat() + '\"'"
         else:
-            parts.append(quoted + '"' + value.isoformat() + '"')
-    return ("{" + ",".join(parts) + "}").encode("utf-8")
+            value = f"enc(e.{name})"
+        text = f"out += '{comma}\"{name}\":' + {value}"
+        if name in optional:
+            lines.append(f"    if e.{name} is not None:\n        {text}")
+        else:
+            lines.append(f"    {text}")
+    lines.append("    return (out + '}').encode('utf-8')")
+    namespace: dict[str, Any] = {"enc": _encode_str}
+    exec("\n".join(lines), namespace)
+    function: Callable[[Any], bytes] = namespace["canonical"]
+    return function
 
 
-_SORTED_NAMES: dict[type[Any], tuple[tuple[str, str], ...]] = {
-    cls: tuple((n, f'"{n}":') for n in sorted(("kind", *names)))
-    for cls, names in _FIELD_NAMES.items()
+_CANONICAL: dict[type[Any], Callable[[Any], bytes]] = {
+    cls: _canonical_function(cls) for cls in ENTRY_CLASSES.values()
 }

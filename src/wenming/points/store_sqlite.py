@@ -75,7 +75,7 @@ APPLICATION_ID = 0x574D4C47  # "WMLG"
 SCHEMA_VERSION = 1
 """The schema version this wenming writes (the file's ``user_version``)."""
 
-_CHUNK = 500  # keys per "IN (...)" query, well under SQLite's variable limit
+_CHUNK = 900  # keys per "IN (...)" query, under SQLite's oldest variable limit (999)
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

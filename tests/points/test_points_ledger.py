@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import MakeLedger
 
 from wenming.errors import DuplicateIdError, InvariantError, UnknownIdError, WenmingError
 from wenming.points import (
@@ -33,6 +33,7 @@ from wenming.points import (
     volunteer_hours,
 )
 
+MakeLedger = Callable[[PointsScheme], Ledger]  # the make_ledger fixture (conftest.py)
 CST = dt.timezone(dt.timedelta(hours=8))
 OP = "clerk-li"
 

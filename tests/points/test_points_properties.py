@@ -29,8 +29,10 @@ from hypothesis.stateful import (
 from wenming.errors import WenmingError
 from wenming.points import (
     Adjust,
+    Deduct,
     Earn,
     Entry,
+    Expire,
     ExpiryPolicy,
     Item,
     Ledger,
@@ -352,9 +354,17 @@ def test_canonical_bytes_are_sorted_compact_json(
 
     tz = dt.timezone(dt.timedelta(minutes=offset))
     at = dt.datetime(2024, 2, 29, 23, 59, 59, micro, tzinfo=tz)
+    common: dict[str, Any] = {"key": key, "account": account, "at": at, "operator": reason}
+    size = abs(points)
     for entry in (
-        Adjust(key=key, account=account, points=points, reason=reason, at=at, operator=key),
-        Reverse(key=key, account=account, points=points, reverses=reason, at=at, operator="o"),
+        Adjust(points=points, reason=reason, **common),
+        Reverse(points=points, reverses=reason, **common),
+        Reverse(points=points, reverses=reason, reason=reason, **common),
+        Earn(points=size, rule=reason, quantity=micro + 1, **common),
+        Earn(points=size, service_record=reason, minutes=micro + 1, **common),
+        Deduct(points=-size, rule=reason, **common),
+        Redeem(points=-size, item=reason, quantity=2, **common),
+        Expire(points=-size, until=at.date(), **common),
     ):
         expected = json.dumps(
             entry_to_dict(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False
