@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from wenming import Centre, Division, Institute, Network, Venue, VenueKind, dumps
+from wenming.links import Area, Link
+from wenming.people import Person, Post, Tenure
 
 TOWNS = {
     "100": "城关镇",
@@ -36,7 +38,88 @@ DESCRIPTION = (
     "every town, as reported in 2023-08. Division codes and names are real (2023 statistical "
     "edition). Site names follow the official naming pattern; site ids are synthetic. "
     "Villages, Stations, Points, teams and people are not part of this release."
+    " Posts follow the county's offices (county party secretary, county leaders linked to "
+    "areas 联片, propaganda department head and leaders responsible for towns 包镇, town "
+    "party secretaries heading the Institutes, town leaders); the areas, the links and "
+    "every holder are SYNTHETIC placeholders (people marked synthetic), not the real office "
+    "holders."
 )
+
+AREAS = (  # synthetic grouping of the 17 towns into four areas (片区)
+    ("area-1", "城关片区(合成)", ("100", "101", "102", "103", "104")),
+    ("area-2", "洞河片区(合成)", ("105", "106", "108", "109")),
+    ("area-3", "红椿片区(合成)", ("110", "111", "112", "113")),
+    ("area-4", "麻柳片区(合成)", ("114", "115", "116", "117")),
+)
+START = "2021-07-01"  # synthetic: every tenure starts here, but for one change of holder
+
+
+def people_records() -> list[object]:
+    """Posts, synthetic holders and tenures, areas and links (联片, 包镇)."""
+    county = "610924"
+    out: list[object] = []
+    n = 0
+
+    def post(post_id: str, name: str, kind: str, division: str, start: str = START) -> str:
+        nonlocal n
+        n += 1
+        person = f"person-{n:03d}"
+        out.append(Post(id=post_id, name=name, kind=kind, division=division))
+        out.append(Person(id=person, name=f"合成人员{n:03d}", synthetic=True))
+        out.append(Tenure(id=f"tenure-{n:03d}", post=post_id, person=person, start=start))
+        return post_id
+
+    # The county secretary changes once (a synthetic succession, for as_of queries).
+    n += 1
+    out.append(
+        Post(
+            id="post-610924-secretary",
+            name="紫阳县委书记",
+            kind="county_secretary",
+            division=county,
+        )
+    )
+    out.append(Person(id=f"person-{n:03d}", name=f"合成人员{n:03d}", synthetic=True))
+    out.append(
+        Tenure(
+            id=f"tenure-{n:03d}",
+            post="post-610924-secretary",
+            person=f"person-{n:03d}",
+            start="2019-01-01",
+            end=START,
+        )
+    )
+    n += 1
+    out.append(Person(id=f"person-{n:03d}", name=f"合成人员{n:03d}", synthetic=True))
+    out.append(
+        Tenure(
+            id=f"tenure-{n:03d}",
+            post="post-610924-secretary",
+            person=f"person-{n:03d}",
+            start=START,
+        )
+    )
+    post("post-610924-propaganda-head", "紫阳县委宣传部部长", "propaganda_head", county)
+    for i, (area_id, name, towns) in enumerate(AREAS, 1):
+        leader = post(f"post-610924-leader-{i}", f"紫阳县级领导{i}", "county_leader", county)
+        out.append(Area(id=area_id, name=name, towns={f"{county}{t}" for t in towns}))
+        out.append(Link(id=f"link-{area_id}", post=leader, kind="area", area=area_id))
+    codes = list(TOWNS)
+    for i in range(0, len(codes), 3):
+        leader = post(
+            f"post-610924-propaganda-{i // 3 + 1}",
+            f"紫阳县委宣传部领导{i // 3 + 1}",
+            "propaganda_leader",
+            county,
+        )
+        for t in codes[i : i + 3]:
+            out.append(
+                Link(id=f"link-town-{county}{t}", post=leader, kind="town", town=f"{county}{t}")
+            )
+    for t, name in TOWNS.items():
+        post(f"post-{county}{t}-secretary", f"{name}党委书记", "town_secretary", f"{county}{t}")
+        post(f"post-{county}{t}-leader-1", f"{name}领导1", "town_leader", f"{county}{t}")
+    return out
 
 
 def build() -> Network:
@@ -47,13 +130,20 @@ def build() -> Network:
             Division(code="6109", name="安康市"),
             Division(code="610924", name="紫阳县"),
             *(Division(code=f"610924{t}", name=name) for t, name in TOWNS.items()),
-            Centre(id="centre-610924", name="紫阳县新时代文明实践中心", division="610924"),
+            *people_records(),
+            Centre(
+                id="centre-610924",
+                name="紫阳县新时代文明实践中心",
+                division="610924",
+                head="post-610924-secretary",
+            ),
             *(
                 Institute(
                     id=f"institute-610924{t}",
                     name=f"{name}新时代文明实践所",
                     division=f"610924{t}",
                     parent="centre-610924",
+                    head=f"post-610924{t}-secretary",
                 )
                 for t, name in TOWNS.items()
             ),

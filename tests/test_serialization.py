@@ -66,6 +66,7 @@ def test_header_comes_first_and_defaults_are_omitted() -> None:
         "id": "centre-610924",
         "name": "紫阳县新时代文明实践中心",
         "division": "610924000000",
+        "head": "post-610924-secretary",
     }
     assert "sites" not in records_to_dict(NetworkRecords())  # empty sections are left out
 
@@ -324,7 +325,8 @@ def test_cross_record_errors_all_come_with_paths() -> None:
     assert str(info.value).startswith("f.json: ")
     # The lenient reader returns the records so validate() can show everything.
     records = wenming.loads_records(json.dumps(doc))
-    assert len(wenming.validate(records)) == len(info.value.issues)
+    errors = [i for i in wenming.validate(records) if i.severity is wenming.Severity.ERROR]
+    assert len(errors) == len(info.value.issues)
 
 
 @pytest.mark.parametrize(
