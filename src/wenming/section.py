@@ -147,6 +147,7 @@ class ValidationContext:
         self.records = records
         self._positions = dict(positions or {})
         self._indexes: dict[str, dict[Any, int]] = {}
+        self._by_key: dict[str, dict[Any, Any]] = {}
 
     def index(self, section: str) -> Mapping[Any, int]:
         """Key → position of its first record in the section (built once)."""
@@ -161,8 +162,18 @@ class ValidationContext:
 
     def get(self, section: str, key: Any) -> Any:
         """The first record of ``section`` with this key, or ``None``."""
-        i = self.index(section).get(key)
-        return None if i is None else self.records.of(section)[i]
+        return self.by_key(section).get(key)
+
+    def by_key(self, section: str) -> Mapping[Any, Any]:
+        """Key → the first record of ``section`` with it (built once; rules hoist ``.get``)."""
+        table = self._by_key.get(section)
+        if table is None:
+            records = self.records.of(section)
+            table = {}
+            for key, i in self.index(section).items():
+                table[key] = records[i]
+            self._by_key[section] = table
+        return table
 
     @cached_property
     def site_index(self) -> Mapping[Any, int]:

@@ -558,8 +558,11 @@ def _raise_site_problem(
 
 
 def _rule_division_level(ctx: ValidationContext) -> Iterator[Issue]:
+    get_division = ctx.by_key("divisions").get
     for i, site in enumerate(ctx.records.of("sites")):
-        level = ctx.division_level(site.division)
+        code = site.division
+        division = get_division(code)
+        level = code.level if division is None else division.level
         if level not in SITE_DIVISION_LEVELS[site.kind]:
             yield error(
                 "division-level",
@@ -570,10 +573,11 @@ def _rule_division_level(ctx: ValidationContext) -> Iterator[Issue]:
 
 
 def _rule_parent(ctx: ValidationContext) -> Iterator[Issue]:
+    get_site = ctx.by_key("sites").get
     for i, site in enumerate(ctx.records.of("sites")):
         if site.parent is None:
             continue
-        parent = ctx.get("sites", site.parent)
+        parent = get_site(site.parent)
         if parent is None:
             continue  # reported by the generic unknown-reference rule
         if parent.kind not in ALLOWED_PARENTS[site.kind]:
@@ -590,6 +594,7 @@ def _rule_parent(ctx: ValidationContext) -> Iterator[Issue]:
 def _rule_cycle(ctx: ValidationContext) -> Iterator[Issue]:
     sites = ctx.records.of("sites")
     index = ctx.index("sites")
+    get_site = ctx.by_key("sites").get
     state: dict[SiteId, int] = {}  # 1: on the current chain, 2: done
     for site in sites:
         chain: list[SiteId] = []
@@ -611,7 +616,7 @@ def _rule_cycle(ctx: ValidationContext) -> Iterator[Issue]:
             state[current.id] = 1
             chain.append(current.id)
             parent = current.parent
-            current = None if parent is None else ctx.get("sites", parent)
+            current = None if parent is None else get_site(parent)
         for s in chain:
             state[s] = 2
 
@@ -645,10 +650,11 @@ def _rule_duplicate_claim(ctx: ValidationContext) -> Iterator[Issue]:
 
 
 def _rule_established_order(ctx: ValidationContext) -> Iterator[Issue]:
+    get_site = ctx.by_key("sites").get
     for i, site in enumerate(ctx.records.of("sites")):
         if site.parent is None or site.established is None:
             continue
-        parent = ctx.get("sites", site.parent)
+        parent = get_site(site.parent)
         if parent is None or parent.established is None:
             continue
         if site.established < parent.established:
@@ -665,10 +671,11 @@ def _rule_established_order(ctx: ValidationContext) -> Iterator[Issue]:
 
 
 def _rule_closed_after_parent(ctx: ValidationContext) -> Iterator[Issue]:
+    get_site = ctx.by_key("sites").get
     for i, site in enumerate(ctx.records.of("sites")):
         if site.parent is None:
             continue
-        parent = ctx.get("sites", site.parent)
+        parent = get_site(site.parent)
         if parent is None or parent.closed is None:
             continue
         if site.closed is None or site.closed > parent.closed:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from wenming._fields import DateLike, as_date
@@ -106,7 +107,22 @@ def _unknown_references(ctx: ValidationContext) -> Iterator[Issue]:
         for ref in section.refs:
             target = by_name[ref.target]
             known = ctx.index(ref.target)
-            for i, record in enumerate(records):
+            if not ref.many:
+                # The common case, one key per record: find the misses in one pass.
+                values = map(attrgetter(ref.field), records)
+                missing = [
+                    i
+                    for i, k in enumerate(values)
+                    if k is not None and k not in known and k not in ref.defaults
+                ]
+            else:
+                missing = [
+                    i
+                    for i, record in enumerate(records)
+                    if any(k not in known and k not in ref.defaults for k in ref.keys(record))
+                ]
+            for i in missing:
+                record = records[i]
                 for k in ref.keys(record):
                     if k not in known and k not in ref.defaults:
                         yield error(
