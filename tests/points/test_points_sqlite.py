@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -253,3 +254,16 @@ def test_a_busy_file_gives_up_cleanly(tmp_path: Path) -> None:
         blocker.close()
     with Ledger.open(path) as ledger:
         assert len(ledger) == 12
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores modes")
+def test_a_read_only_file_is_a_file_access_error(tmp_path: Path) -> None:
+    path = filled(tmp_path / "v.ledger")
+    with Ledger.open(path) as ledger:
+        assert len(ledger) == 12
+    path.chmod(0o444)
+    try:
+        with Ledger.open(path) as ledger, pytest.raises(FileAccessError, match="cannot write"):
+            ledger.adjust("hh-1", 5, "r", key="new", at=AT, operator="t")
+    finally:
+        path.chmod(0o644)

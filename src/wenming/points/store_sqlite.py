@@ -342,11 +342,16 @@ class SqliteStore:
             raise LedgerBusyError(path=str(self._path), attempts=self._retries)
 
     def _damaged(self, exc: sqlite3.Error) -> Exception:
+        text = str(exc).lower()
         if isinstance(exc, sqlite3.IntegrityError):
             return LedgerFileError(
                 f"is inconsistent ({exc}); run 'wenming ledger verify' on it",
                 source=str(self._path),
             )
+        if isinstance(exc, sqlite3.OperationalError) and any(
+            word in text for word in ("readonly", "read-only", "disk", "full", "unable to open")
+        ):
+            return FileAccessError(None, f"cannot write the ledger: {exc}", str(self._path))
         return LedgerFileError(
             f"is a damaged ledger ({exc}); restore it from a backup", source=str(self._path)
         )
