@@ -185,9 +185,8 @@ class Link:
 
     def __attrs_post_init__(self) -> None:
         wanted = LINK_TARGET_FIELD[self.kind]
-        words = f"a {self.kind.value} ({self.kind.zh}) link"
-        if self.kind is LinkKind.ATTACHED:
-            words = f"an {self.kind.value} ({self.kind.zh}) link"
+        article = "an" if self.kind.value[0] in "aeiou" else "a"
+        words = f"{article} {self.kind.value} ({self.kind.zh}) link"
         if getattr(self, wanted) is None:
             given = next(
                 (n for n in ("area", "town", "site") if getattr(self, n) is not None), None

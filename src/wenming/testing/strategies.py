@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 from hypothesis import strategies as st
 
 from wenming.divisions import (
@@ -39,7 +40,7 @@ from wenming.sites import (
     VenueKind,
 )
 
-__all__ = ["division_codes", "names", "networks"]
+__all__ = ["division_codes", "names", "networks", "responsible_networks"]
 
 _LENGTHS = {
     DivisionLevel.PROVINCE: 2,
@@ -229,4 +230,88 @@ def networks(
                 sites=draw(st.frozensets(st.sampled_from(ids), max_size=3)),
             )
         )
+    return net
+
+
+@st.composite
+def responsible_networks(draw: st.DrawFn, /, **network_options: int) -> Network:
+    """Networks (as :func:`networks`) with posts, people, tenures, areas and links.
+
+    Every Centre, Institute and Station may get its first-in-command post as
+    head; posts may have holders (sometimes in succession, sometimes none);
+    towns are grouped into areas; 联片, 包镇, 包村 and 挂点 links come from posts of
+    the kinds that may make them. Gaps of every kind occur. The records obey the
+    add-time checks but not every validation rule (a town leader may exceed
+    the span): use them for queries and round trips.
+    """
+    from wenming.links import Area, Link
+    from wenming.people import Person, Post, Tenure
+
+    net = draw(networks(**network_options))
+    posts: list[Post] = []
+    people: list[Person] = []
+    tenures: list[Tenure] = []
+    heads: list[Site] = []
+    secretaries = {"centre": "county_secretary", "institute": "town_secretary"}
+    secretaries["station"] = "village_secretary"
+    n_people = draw(st.integers(1, 4))
+    people = [Person(id=f"m{i}", name=draw(names()), synthetic=True) for i in range(n_people)]
+
+    def hold(post_id: str) -> None:
+        start = draw(st.dates(dt.date(2018, 1, 1), dt.date(2024, 1, 1)))
+        for k in range(draw(st.integers(0, 2))):
+            end = draw(st.none() | st.just(start + dt.timedelta(days=draw(st.integers(1, 900)))))
+            person = f"m{draw(st.integers(0, n_people - 1))}"
+            tenures.append(
+                Tenure(id=f"{post_id}-t{k}", post=post_id, person=person, start=start, end=end)
+            )
+            if end is None:
+                break
+            start = end
+
+    for site in list(net.iter_sites()):
+        kind = secretaries.get(site.kind.value)
+        if kind is None or not draw(st.booleans()):
+            continue
+        post_id = f"sec-{site.id}"
+        posts.append(Post(id=post_id, name=draw(names()), kind=kind, division=site.division))
+        hold(post_id)
+        heads.append(attrs.evolve(site, head=post_id))
+    counties = [d.code for d in net.iter_divisions("county")]
+    towns = [d.code for d in net.iter_divisions("town")]
+    stations = [s.id for s in net.iter_sites("station")]
+    all_sites = sorted(net.sites)
+    links: list[Link] = []
+    areas: list[Area] = []
+    for c, county in enumerate(counties):
+        inside = [t for t in towns if t.county == county.county]
+        if draw(st.booleans()) and inside:
+            areas.append(Area(id=f"area{c}", name=draw(names()), towns=frozenset(inside)))
+        for j in range(draw(st.integers(0, 2))):
+            kind = draw(st.sampled_from(["county_leader", "propaganda_leader"]))
+            post_id = f"cl{c}-{j}"
+            posts.append(Post(id=post_id, name=draw(names()), kind=kind, division=county))
+            hold(post_id)
+            if kind == "county_leader" and areas and areas[-1].id == f"area{c}":
+                links.append(Link(id=f"la{c}-{j}", post=post_id, kind="area", area=f"area{c}"))
+            elif kind == "propaganda_leader" and inside:
+                town = draw(st.sampled_from(inside))
+                links.append(Link(id=f"lt{c}-{j}", post=post_id, kind="town", town=town))
+    for t, town in enumerate(towns):
+        here = [s for s in stations if net.site(s).division.startswith(town[:9])]
+        if not here and not all_sites:
+            continue
+        for j in range(draw(st.integers(0, 2))):
+            post_id = f"tl{t}-{j}"
+            posts.append(Post(id=post_id, name=draw(names()), kind="town_leader", division=town))
+            hold(post_id)
+            if draw(st.booleans()) and here:
+                target = draw(st.sampled_from(here))
+                links.append(Link(id=f"lv{t}-{j}", post=post_id, kind="village", site=target))
+            elif all_sites:
+                target = draw(st.sampled_from(all_sites))
+                links.append(Link(id=f"lx{t}-{j}", post=post_id, kind="attached", site=target))
+    net.add_all([*posts, *people, *tenures, *areas, *links])
+    for site in heads:
+        net.replace(site)
     return net
