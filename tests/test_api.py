@@ -40,6 +40,7 @@ def test_public_names_are_pinned() -> None:
         "Have",
         "HierarchyError",
         "HostKind",
+        "InUseError",
         "Institute",
         "InvariantError",
         "Issue",
@@ -51,6 +52,7 @@ def test_public_names_are_pinned() -> None:
         "Point",
         "PostId",
         "Record",
+        "Section",
         "Severity",
         "Site",
         "SiteId",
@@ -78,6 +80,8 @@ def test_public_names_are_pinned() -> None:
         "raise_for_issues",
         "register_rule",
         "validate",
+        "validate_file",
+        "validate_text",
     ]
 
 

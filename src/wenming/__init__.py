@@ -37,6 +37,7 @@ from wenming.errors import (
     FileAccessError,
     FormatError,
     HierarchyError,
+    InUseError,
     InvariantError,
     Issue,
     IssueError,
@@ -49,7 +50,17 @@ from wenming.errors import (
 )
 from wenming.ids import PostId, SiteId, VenueId
 from wenming.network import Network, NetworkRecords, Record
-from wenming.serialization import dump, dumps, load, load_records, loads, loads_records
+from wenming.section import Section
+from wenming.serialization import (
+    dump,
+    dumps,
+    load,
+    load_records,
+    loads,
+    loads_records,
+    validate_file,
+    validate_text,
+)
 from wenming.sites import (
     Centre,
     Have,
@@ -84,6 +95,7 @@ __all__ = [
     "Have",
     "HierarchyError",
     "HostKind",
+    "InUseError",
     "Institute",
     "InvariantError",
     "Issue",
@@ -95,6 +107,7 @@ __all__ = [
     "Point",
     "PostId",
     "Record",
+    "Section",
     "Severity",
     "Site",
     "SiteId",
@@ -122,4 +135,6 @@ __all__ = [
     "raise_for_issues",
     "register_rule",
     "validate",
+    "validate_file",
+    "validate_text",
 ]
