@@ -1,0 +1,95 @@
+"""The ``wenming chain`` command, and the people/posts/links counts of ``summary`` (private).
+
+``wenming chain SITE [FILE] [--as-of DATE] [--json]``
+    Who answers for a site, nearest first, with the gaps. Without FILE it reads
+    the embedded Ziyang County network.
+
+:mod:`wenming.cli` wires :func:`add_parsers` and :func:`run` in; nothing else
+imports this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from wenming.datasets import ZIYANG_FILE, ziyang
+from wenming.errors import FileAccessError
+from wenming.network import Network
+from wenming.responsibility import responsibility_chain
+from wenming.serialization import loads
+
+__all__ = ["COMMANDS", "add_parsers", "people_counts", "run"]
+
+COMMANDS = frozenset({"chain"})
+"""The commands this module handles (``args.command`` values)."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the ``chain`` command to an argparse ``subparsers``."""
+    chain = subparsers.add_parser(
+        "chain",
+        help="who answers for a site (责任链), with the gaps",
+        description=(
+            "Print the responsibility chain of a site: its head, the posts linked to it, "
+            "and so on up to the county, with the holder of each post on the date."
+        ),
+    )
+    chain.add_argument("site", metavar="SITE", help="a site id")
+    chain.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="a network file (default: Ziyang)"
+    )
+    chain.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default: today)")
+    chain.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _network(file: Path | None) -> tuple[Network, str]:
+    if file is None:
+        return ziyang(), f"embedded dataset {ZIYANG_FILE}"
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise FileAccessError(
+            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
+        ) from None
+    return loads(data, source=str(file)), str(file)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a command of :data:`COMMANDS`; return the exit status (0).
+
+    Raises
+    ------
+    WenmingError
+        An unknown site, a file that does not load: the caller prints it (exit 2).
+    """
+    network, source = _network(args.file)
+    chain = responsibility_chain(network, args.site, as_of=args.as_of)
+    if args.json:
+        print(json.dumps({"source": source, **chain.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        print(chain)
+    return 0
+
+
+def people_counts(network: Network) -> dict[str, int]:
+    """The ``summary`` counts: posts, people and supervision links (and areas, tenures).
+
+    Examples
+    --------
+    >>> people_counts(ziyang())
+    {'posts': 46, 'people': 47, 'tenures': 47, 'areas': 4, 'links': 21}
+    """
+    return {
+        name: len(network.table(name)) for name in ("posts", "people", "tenures", "areas", "links")
+    }
