@@ -41,7 +41,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
-from wenming.errors import DuplicateIdError, InvariantError, Issue, Severity, UnknownIdError
+from wenming.errors import (
+    DuplicateIdError,
+    InvariantError,
+    Issue,
+    Severity,
+    UnknownIdError,
+    WenmingError,
+)
 from wenming.ids import AccountId, EntryId, PersonId
 from wenming.points.accounts import Account, Household
 from wenming.points.entries import (
@@ -68,6 +75,7 @@ from wenming.points.schemes import ExpiryKind, ExpiryPolicy, Period, PointsSchem
 from wenming.points.shop import Item, StockLine
 from wenming.points.store import (
     GENESIS,
+    KeyClash,
     LedgerStore,
     LedgerTransaction,
     LedgerView,
@@ -202,14 +210,23 @@ def _same(a: Entry, b: Entry) -> bool:
 class _Batch:
     """The checks of one write: the state it reads, and the changes it has made so far."""
 
-    def __init__(self, ledger: Ledger, tx: LedgerTransaction, batch: Sequence[Entry]) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        tx: LedgerTransaction,
+        batch: Sequence[Entry],
+        *,
+        lookup: bool = True,
+    ) -> None:
         self.scheme = ledger.scheme
         self.rules = ledger._rules
         self.tx = tx
         self.batch = batch
         # every account has a maintained balance: the balances say which accounts exist
         self.balances = tx.balances({e.account for e in batch})
-        self.existing = tx.entries_by_key([e.key for e in batch])
+        # without the look-up, the store refuses a used key (KeyClash) and the batch is
+        # checked again with it: repeats are rare, and the look-up is a B-tree probe per key
+        self.existing = tx.entries_by_key([e.key for e in batch]) if lookup else {}
         targets = {e.reverses for e in batch if type(e) is Reverse}
         self.targets = tx.entries_by_key(targets) if targets else {}
         self.reversed = tx.reversed_keys(targets) if targets else set()
@@ -719,7 +736,17 @@ class Ledger:
         batch = _check_entries(entries)
         if not batch:
             return ()
-        return self._store.write(lambda tx: _Batch(self, tx, batch).run())
+        return self._store.write(lambda tx: self._append(tx, batch))
+
+    def _append(self, tx: LedgerTransaction, batch: Sequence[Entry]) -> tuple[Entry, ...]:
+        # First assume every key is new. A key that is not (or a refusal, which may be
+        # due to a repeat counted as new) sends the batch through the full check, with
+        # every key looked up; nothing of the first try was written.
+        try:
+            return _Batch(self, tx, batch, lookup=False).run()
+        except (KeyClash, WenmingError):
+            pass
+        return _Batch(self, tx, batch).run()
 
     def earn(
         self,

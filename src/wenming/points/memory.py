@@ -22,7 +22,7 @@ from wenming.points.accounts import Account, Household
 from wenming.points.entries import Entry, Reverse
 from wenming.points.schemes import PointsScheme
 from wenming.points.shop import Item, StockLine
-from wenming.points.store import GENESIS, LedgerTransaction, LedgerView, Posted
+from wenming.points.store import GENESIS, KeyClash, LedgerTransaction, LedgerView, Posted
 
 __all__ = ["MemoryStore"]
 
@@ -145,9 +145,12 @@ class _Txn:
 
     def append(self, entries: Sequence[Entry]) -> None:
         s = self.s
+        by_key, by_account, balances = s._by_key, s._by_account, s._balances
+        for entry in entries:
+            if entry.key in by_key:
+                raise KeyClash(entry.key)
         start = len(s._entries)
         old_balances: dict[str, int] = {}
-        by_key, by_account, balances = s._by_key, s._by_account, s._balances
         rev: list[str] = []
 
         def undo() -> None:

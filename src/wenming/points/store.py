@@ -24,6 +24,7 @@ from wenming.points.shop import Item, StockLine
 
 __all__ = [
     "GENESIS",
+    "KeyClash",
     "LedgerStore",
     "LedgerTransaction",
     "LedgerView",
@@ -56,6 +57,14 @@ def chain_hash(prev_hash: str, seq: int, entry: Entry) -> str:
 def hash_content(prev_hash: str, seq: int, content: bytes) -> str:
     """SHA-256 (hex) over ``prev_hash``, ``seq`` and an entry's canonical content."""
     return hashlib.sha256(b"%s\n%d\n%s" % (prev_hash.encode("ascii"), seq, content)).hexdigest()
+
+
+class KeyClash(Exception):
+    """Raised by :meth:`LedgerTransaction.append` when a key is already in the store.
+
+    The store is left as it was before the call. The ledger catches it and checks the
+    batch again with every key looked up; it never reaches a caller.
+    """
 
 
 @attrs.frozen(kw_only=True)
@@ -151,7 +160,13 @@ class LedgerTransaction(LedgerView, Protocol):
         ...
 
     def append(self, entries: Sequence[Entry]) -> None:
-        """Append checked entries and update their accounts' balances."""
+        """Append checked entries and update their accounts' balances.
+
+        Raises
+        ------
+        KeyClash
+            If an entry's key is already in the store; nothing is appended.
+        """
         ...
 
     def set_stock(self, item: Item, stock: int) -> None:

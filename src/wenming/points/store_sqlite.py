@@ -56,6 +56,7 @@ from wenming.points.schemes import PointsScheme
 from wenming.points.shop import Item, StockLine
 from wenming.points.store import (
     GENESIS,
+    KeyClash,
     LedgerTransaction,
     LedgerView,
     Posted,
@@ -514,7 +515,16 @@ class _SqliteTxn:
             deltas[account] = deltas.get(account, 0) + points
             prev = digest
         conn = self.conn
-        conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("SAVEPOINT append")
+        try:
+            conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK TO append")
+            conn.execute("RELEASE append")
+            if "entries.key" in str(exc):
+                raise KeyClash(str(exc)) from None
+            raise
+        conn.execute("RELEASE append")
         conn.executemany(
             "UPDATE balances SET balance = balance + ? WHERE account = ?",
             [(delta, account) for account, delta in deltas.items()],
