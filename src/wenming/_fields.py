@@ -42,7 +42,7 @@ def check_identifier(name: str, value: object) -> str:
     _encodable(name, value)
     if not value or value != value.strip():
         raise InvariantError(
-            f"{name} {value!r} must be non-empty, without surrounding spaces",
+            f"{name} {quote(value)} must be non-empty, without surrounding spaces",
             field=name,
             value=value,
         )
@@ -82,7 +82,7 @@ def to_enum(cls: type[E], name: str, value: object) -> E:
     except ValueError:
         allowed = ", ".join(str(m.value) for m in cls)
         raise InvariantError(
-            f"{name} {value!r} is not one of: {allowed}", field=name, value=value
+            f"{name} {quote(value)} is not one of: {allowed}", field=name, value=value
         ) from None
 
 
@@ -164,7 +164,10 @@ def as_date(value: object, name: str = "as_of") -> dt.date | None:
         if type(day) is dt.date:
             return day
     if isinstance(value, dt.date):  # a date subclass
-        return dt.date(value.year, value.month, value.day)
+        try:
+            return dt.date(value.year, value.month, value.day)
+        except (TypeError, ValueError):  # pandas NaT is a datetime without a date
+            pass
     raise InvariantError(
         f"{name} must be a date, an ISO date string or a datetime, not {type(value).__name__}",
         field=name,
