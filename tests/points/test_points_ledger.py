@@ -410,3 +410,19 @@ def test_stock_quantities_are_checked(make_ledger: MakeLedger) -> None:
         ledger.add_stock(Item(code="soap", name="s", price=4), -1)
     line = ledger.add_stock(Item(code="soap", name="香皂", price=5), 2)
     assert (line.stock, line.item.price) == (5, 5)
+
+
+def test_a_batch_mixing_repeats_and_new_entries(make_ledger: MakeLedger) -> None:
+    ledger = card_with_shop(make_ledger)
+    ledger.adjust("hh-1", 40, "prize", key="a1", at=at(), operator=OP)
+    first = ledger.redeem("hh-1", "oil", key="r1", at=at(), operator=OP)  # the last oil
+    batch = [
+        first,  # a repeat: must not count as a second redemption (the shelf is empty)
+        Adjust(key="a2", account="hh-1", points=3, reason="r", at=at(), operator=OP),
+    ]
+    result = ledger.append_all(batch)
+    assert result == (first, batch[1])
+    assert ledger.balance("hh-1") == 113
+    assert [e.key for e in ledger.history("hh-1")] == ["open:hh-1", "a1", "r1", "a2"]
+    assert {s.item.code: s.stock for s in ledger.items()}["oil"] == 0
+    assert ledger.verify() == ()

@@ -267,3 +267,33 @@ def test_a_read_only_file_is_a_file_access_error(tmp_path: Path) -> None:
             ledger.adjust("hh-1", 5, "r", key="new", at=AT, operator="t")
     finally:
         path.chmod(0o644)
+
+
+def test_a_second_reversal_smuggled_in_is_reported(tmp_path: Path) -> None:
+    path = filled(tmp_path / "v.ledger")
+    with Ledger.open(path) as ledger:
+        ledger.reverse("k1", key="x1", at=AT, operator="t")
+        count, head = ledger.head()
+        assert count == len(ledger) == 13
+        assert head == ledger.postings()[-1].hash
+    from wenming.points import Reverse
+    from wenming.points.entries import canonical_bytes
+
+    second = Reverse(key="x2", account="hh-2", points=-2, reverses="k1", at=AT, operator="t")
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP INDEX entries_reverses")
+        seq = count + 1
+        digest = chain_hash(head, seq, second)
+        conn.execute(
+            "INSERT INTO entries VALUES (?, 'x2', 'hh-2', 'reverse', -2, 'k1', ?, ?, ?)",
+            (seq, canonical_bytes(second).decode(), head, digest),
+        )
+        conn.execute("UPDATE meta SET value = ? WHERE name = 'head_seq'", (str(seq),))
+        conn.execute("UPDATE meta SET value = ? WHERE name = 'head_hash'", (digest,))
+        conn.execute("UPDATE balances SET balance = balance - 2 WHERE account = 'hh-2'")
+    conn.close()
+    with Ledger.open(path) as ledger:
+        found = ledger.verify()
+    assert codes(found) == {"bad-reversal"}
+    assert "reverses 'k1' a second time" in found[0].message
