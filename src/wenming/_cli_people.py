@@ -4,7 +4,7 @@
     Who answers for a site, nearest first, with the gaps. Without FILE it reads
     the embedded Ziyang County network.
 
-:mod:`wenming.cli` wires :func:`add_parsers` and :func:`run` in; nothing else
+The command-line module wires :func:`add_parsers` and :func:`run` in; nothing else
 imports this module.
 """
 

@@ -239,6 +239,26 @@ class _Chains:
         self.holder_memo: dict[PostId, tuple[Person | None, bool]] = {}
         self.memo: dict[SiteId, tuple[ChainEntry, ...]] = {}
 
+    def resolve_all(self) -> None:
+        """Resolve every post's holder in one pass over the tenures (for bulk queries)."""
+        day = self.day
+        best: dict[PostId, Tenure] = {}
+        for tenure in self.tenures.values():
+            end = tenure.end
+            if tenure.start <= day and (end is None or day < end):
+                other = best.get(tenure.post)
+                if other is None or (tenure.start, tenure.id) < (other.start, other.id):
+                    best[tenure.post] = tenure
+        people = self.people
+        memo = self.holder_memo
+        for post_id, post in self.posts.items():
+            established, closed = post.established, post.closed
+            alive = (established is None or established <= day) and (
+                closed is None or day < closed
+            )
+            held = best.get(post_id) if alive else None
+            memo[post_id] = (None if held is None else people[held.person], alive)
+
     def holder(self, post_id: PostId) -> tuple[Person | None, bool]:
         """(holder or None, whether the post exists on the day)."""
         known = self.holder_memo.get(post_id)
@@ -288,9 +308,10 @@ class _Chains:
         out = []
         for k in keys:
             link = self.links[k]
-            if link.kind in kinds and link.exists_on(day) and self.posts[link.post].exists_on(day):
+            if link.kind in kinds and link.exists_on(day) and self.holder(link.post)[1]:
                 out.append(link)
-        out.sort(key=_link_order)
+        if len(out) > 1:
+            out.sort(key=_link_order)
         return out
 
     def head(self, site: Site) -> ChainEntry | None:
@@ -320,7 +341,7 @@ class _Chains:
         else:
             links = self.live_links(on_site, (LinkKind.ATTACHED,)) if on_site else []
         for link in links:
-            out.append(self.entry(Relation(link.kind.value), sid, sid, link.post))
+            out.append(self.entry(_RELATION[link.kind], sid, sid, link.post))
         if kind is SiteKind.INSTITUTE:
             out += self.town(site, bool(links))
         return out
@@ -364,6 +385,9 @@ class _Chains:
         if site.kind is not SiteKind.STATION and site.kind is not SiteKind.POINT:
             memo[site.id] = entries
         return entries
+
+
+_RELATION = {kind: Relation(kind.value) for kind in LinkKind}
 
 
 def _link_order(link: Link) -> tuple[str, str]:
@@ -433,6 +457,7 @@ def responsibility_chains(
     """
     day = _day(as_of)
     engine = _Chains(network, day)
+    engine.resolve_all()
     table: Mapping[SiteId, Site] = network.table("sites")
     alive = network._alive_on(day)
     chain = engine.chain
