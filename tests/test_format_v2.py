@@ -657,12 +657,6 @@ def test_a_huge_unknown_key_given_to_the_api_gives_a_short_message() -> None:
         _assert_short(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="unknown references are shown whole: sites._check_sites ('unknown parent site "
-    "'{parent_id}''), Section.show_key's default f\"'{key}'\" (network._check, describe(), "
-    "replace's message, the unknown-reference rule) do not go through errors.quote",
-)
 def test_a_huge_unknown_parent_gives_a_short_message() -> None:
     net = ziyang()
     with pytest.raises(WenmingError) as info:
@@ -683,11 +677,6 @@ def test_a_huge_unknown_parent_gives_a_short_message() -> None:
     assert all(len(str(e)) < SHORT for e in info_group.value.exceptions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a record with a huge (valid) id is described whole in messages: "
-    "Section.describe()/show_key and the sites checks quote the id uncut",
-)
 def test_a_huge_id_in_a_refusal_gives_a_short_message() -> None:
     net = ziyang()
     with pytest.raises(WenmingError) as info:

@@ -530,7 +530,7 @@ class Network:
         if old is None:
             raise UnknownIdError(
                 section.noun,
-                section.show_key(key).strip("'"),
+                str(key),
                 f"cannot replace {section.noun} {section.show_key(key)}: the network has none "
                 "(use add)",
             )
@@ -656,7 +656,7 @@ class Network:
             if self._tables[sec.name].get(key) != target:
                 raise UnknownIdError(
                     sec.noun,
-                    sec.show_key(key).strip("'"),
+                    str(key),
                     f"{sec.describe(target)} is not in the network (or differs from the one "
                     "that is)",
                 )
@@ -725,7 +725,7 @@ class Network:
             f"cannot remove {section.describe(record)}: {total} {noun} to it: "
             f"{', '.join(shown)}{more}; pass cascade=True to remove what hangs off it",
             kind=section.noun,
-            id=section.show_key(key).strip("'"),
+            id=str(key),
             referrers=tuple(
                 (ref_section.name, str(k)) for ref_section, _ref, keys in referrers for k in keys
             ),

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from wenming.errors import Issue, Severity
+from wenming.errors import Issue, Severity, quote
 
 if TYPE_CHECKING:
     from wenming.network import NetworkRecords
@@ -264,7 +264,7 @@ class Section(Generic[K, R]):
     check: CheckFn | None = None
     rules: tuple[tuple[str, Rule], ...] = ()
     exists_on: Callable[[R, dt.date], bool] | None = None
-    show_key: Callable[[K], str] = attrs.field(default=lambda key: f"'{key}'")
+    show_key: Callable[[K], str] = attrs.field(default=quote)
     repr_empty: bool = True
 
     @cached_property

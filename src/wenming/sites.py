@@ -49,7 +49,7 @@ from wenming._fields import (
 )
 from wenming._plain import to_plain
 from wenming.divisions import DivisionCode, DivisionLevel
-from wenming.errors import HierarchyError, InvariantError, Issue, Severity, UnknownIdError
+from wenming.errors import HierarchyError, InvariantError, Issue, Severity, UnknownIdError, quote
 from wenming.ids import PostId, SiteId, VenueId
 from wenming.section import Index, OnRemove, Ref, Section, ValidationContext, error
 
@@ -389,7 +389,7 @@ def division_level_problem(site: Site, level: DivisionLevel) -> str | None:
         return None
     words = " or ".join(_LEVEL_WORDS[lv].split(" ", 1)[1] for lv in sorted(allowed))
     return (
-        f"{site.kind.label} '{site.id}' must sit on a {words} division; "
+        f"{site.kind.label} {quote(site.id)} must sit on a {words} division; "
         f"{site.division.short} is {_LEVEL_WORDS[level]}"
     )
 
@@ -403,8 +403,8 @@ def parent_kind_problem(site: Site, parent: Site) -> str | None:
         return f"{_article(site.kind)} has no parent"
     words = " or ".join(_article(k) for k in sorted(allowed, key=list(SiteKind).index))
     return (
-        f"the parent of {site.kind.label} '{site.id}' must be {words}; "
-        f"'{parent.id}' is {_article(parent.kind)}"
+        f"the parent of {site.kind.label} {quote(site.id)} must be {words}; "
+        f"{quote(parent.id)} is {_article(parent.kind)}"
     )
 
 
@@ -422,8 +422,8 @@ def placement_problem(site: Site, parent: Site) -> str | None:
     if site.division[:n] == parent.division[:n]:
         return None
     return (
-        f"{site.kind.label} '{site.id}' sits on {site.division.short}, outside its parent "
-        f"{parent.kind.label} '{parent.id}' ({parent.division.short})"
+        f"{site.kind.label} {quote(site.id)} sits on {site.division.short}, outside its parent "
+        f"{parent.kind.label} {quote(parent.id)} ({parent.division.short})"
     )
 
 
@@ -528,14 +528,15 @@ def _raise_site_problem(
         raise UnknownIdError(
             "division",
             code,
-            f"{kind.label} '{site.id}': unknown division {code.short} (add the Division first)",
+            f"{kind.label} {quote(site.id)}: unknown division {code.short} "
+            "(add the Division first)",
         )
     head = site.head
     if head is not None and head not in tables["posts"]:
         raise UnknownIdError(
             "post",
             head,
-            f"{kind.label} '{site.id}': unknown head post '{head}' (add the Post first)",
+            f"{kind.label} {quote(site.id)}: unknown head post {quote(head)} (add the Post first)",
         )
     level = division.level
     if level not in SITE_DIVISION_LEVELS[kind]:
@@ -546,7 +547,9 @@ def _raise_site_problem(
     parent = by_id.get(parent_id) or tables["sites"].get(parent_id)
     if parent is None:
         raise UnknownIdError(
-            "site", str(parent_id), f"{kind.label} '{site.id}': unknown parent site '{parent_id}'"
+            "site",
+            str(parent_id),
+            f"{kind.label} {quote(site.id)}: unknown parent site {quote(parent_id)}",
         )
     if parent.kind not in ALLOWED_PARENTS[kind]:
         raise HierarchyError(
@@ -605,7 +608,7 @@ def _rule_cycle(ctx: ValidationContext) -> Iterator[Issue]:
                 break
             if seen == 1:
                 loop = [*chain[chain.index(current.id) :], current.id]
-                shown = " → ".join(f"'{s}'" for s in loop)
+                shown = " → ".join(quote(s) for s in loop)
                 yield error(
                     "cycle",
                     f"sites form a cycle: {shown}",
@@ -640,8 +643,8 @@ def _rule_duplicate_claim(ctx: ValidationContext) -> Iterator[Issue]:
                 continue
             yield error(
                 "duplicate-claim",
-                f"{site.kind.label}s '{other.id}' ({ctx.path('sites', j)}) and '{site.id}' "
-                f"both claim {_CLAIM_WORDS[site.kind]} {site.division.short}",
+                f"{site.kind.label}s {quote(other.id)} ({ctx.path('sites', j)}) and "
+                f"{quote(site.id)} both claim {_CLAIM_WORDS[site.kind]} {site.division.short}",
                 site.id,
                 ctx.path("sites", i, "division"),
             )
@@ -662,8 +665,8 @@ def _rule_established_order(ctx: ValidationContext) -> Iterator[Issue]:
                 code="established-before-parent",
                 severity=Severity.WARNING,
                 message=(
-                    f"{site.kind.label} '{site.id}' was established {site.established}, "
-                    f"before its parent '{parent.id}' ({parent.established})"
+                    f"{site.kind.label} {quote(site.id)} was established {site.established}, "
+                    f"before its parent {quote(parent.id)} ({parent.established})"
                 ),
                 subject=site.id,
                 path=ctx.path("sites", i, "established"),
@@ -683,9 +686,9 @@ def _rule_closed_after_parent(ctx: ValidationContext) -> Iterator[Issue]:
                 code="open-under-closed-parent",
                 severity=Severity.WARNING,
                 message=(
-                    f"{site.kind.label} '{site.id}' "
+                    f"{site.kind.label} {quote(site.id)} "
                     + ("has no closed date" if site.closed is None else f"closes {site.closed}")
-                    + f" but its parent '{parent.id}' closed {parent.closed}; "
+                    + f" but its parent {quote(parent.id)} closed {parent.closed}; "
                     "from then on it does not count"
                 ),
                 subject=site.id,
