@@ -27,6 +27,7 @@ import calendar
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -484,8 +485,7 @@ def volunteer_hours() -> PointsScheme:
     )
 
 
-SCHEMES: Mapping[str, PointsScheme] = {
-    "conduct-card": conduct_card(),
-    "volunteer-hours": volunteer_hours(),
-}
+SCHEMES: Mapping[str, PointsScheme] = MappingProxyType(
+    {"conduct-card": conduct_card(), "volunteer-hours": volunteer_hours()}
+)
 """The shipped example schemes by name (as ``wenming ledger init --scheme`` knows them)."""
