@@ -5,6 +5,10 @@
     Without FILE it reads the embedded Ziyang County network.
 ``wenming validate FILE``
     Every problem in a network file, one per line.
+``wenming chain SITE [FILE] [--as-of DATE] [--json]``
+    Who answers for a site, up to the county, with the gaps.
+``wenming ledger init|post|balance|history|verify FILE …``
+    A points ledger in a SQLite file (see ``wenming ledger --help``).
 
 Exit status: 0 when all is well; 1 when ``validate`` finds an error in the
 document (text that is not UTF-8 or not JSON, and wrong shapes, are listed as
@@ -28,11 +32,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from wenming import __version__
+from wenming import __version__, _cli_people
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.errors import Severity, WenmingError
 from wenming.network import Network
+from wenming.points.cli import add_ledger_parser, run_ledger
 from wenming.serialization import loads, validate_text
 from wenming.sites import SiteKind
 from wenming.validation import validate
@@ -86,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, metavar="FILE", help="a network file")
     check.add_argument("--json", action="store_true", help="print JSON")
+    add_ledger_parser(commands)
+    _cli_people.add_parsers(commands)
     return parser
 
 
@@ -108,6 +115,7 @@ def _summary(args: argparse.Namespace) -> int:
     # The same rules as `wenming validate`: a file that loads can still break
     # rules a network can hold (two Institutes on one town); say so here too.
     issues = validate(network)
+    people = _cli_people.people_counts(network)
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
     if args.json:
@@ -117,6 +125,7 @@ def _summary(args: argparse.Namespace) -> int:
             "as_of": None if args.as_of is None else args.as_of.isoformat(),
             "sites": {kind.value: n for kind, n in counts.items()},
             "coverage": cov.to_dict(),
+            "people": people,
             "validation": {"errors": errors, "warnings": warnings},
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -128,6 +137,9 @@ def _summary(args: argparse.Namespace) -> int:
     print(f"{'site':<10} {'count':>7}")
     for kind in SiteKind:
         print(f"{kind.label:<10} {counts[kind]:>7}")
+    print()
+    for name, n in people.items():
+        print(f"{name:<10} {n:>7}")
     print()
     print(cov)
     if errors or warnings:
@@ -187,7 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     try:
         args = _parser().parse_args(argv)
-        status = _summary(args) if args.command == "summary" else _validate(args)
+        if args.command == "ledger":
+            status = run_ledger(args)
+        elif args.command in _cli_people.COMMANDS:
+            status = _cli_people.run(args)
+        else:
+            status = _summary(args) if args.command == "summary" else _validate(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
         return status
     except _UsageError as exc:
