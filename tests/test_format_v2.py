@@ -897,3 +897,44 @@ def test_a_record_with_a_bad_value_is_left_out_and_the_rest_checked() -> None:
         ("unknown-division", "$.sites[2].division"),
     ]
     assert "-5" in issues[0].message
+
+
+def test_a_version_1_file_with_heads_gets_a_post_for_each_head() -> None:
+    # In version 1 a head was an unchecked label; version 2 checks it against the
+    # posts. The upgrade makes each head a first-in-command post, so the file loads.
+    v1 = {
+        "format": "wenming.network",
+        "version": 1,
+        "divisions": [
+            {"code": "610924", "name": "紫阳县"},
+            {"code": "610924101", "name": "蒿坪镇"},
+        ],
+        "sites": [
+            {"kind": "centre", "id": "c", "name": "中心", "division": "610924", "head": "zy-sec"},
+            {
+                "kind": "institute",
+                "id": "i",
+                "name": "所",
+                "division": "610924101",
+                "parent": "c",
+                "head": "hp-sec",
+            },
+            {
+                "kind": "point",
+                "id": "p",
+                "name": "点",
+                "division": "610924",
+                "parent": "c",
+                "head": "zy-sec",
+            },
+        ],
+    }
+    net = wenming.loads(json.dumps(v1))
+    posts = net.table("posts")
+    assert {k: (p.kind, p.division.short, p.name) for k, p in posts.items()} == {
+        "zy-sec": ("county_secretary", "610924", "紫阳县县委书记"),
+        "hp-sec": ("town_secretary", "610924101", "蒿坪镇党委书记"),
+    }
+    assert net.site("i").head == "hp-sec"
+    assert wenming.loads(wenming.dumps(net)) == net
+    assert [i.code for i in wenming.validate(net) if i.severity.value == "error"] == []

@@ -109,9 +109,53 @@ VERSION: Final = 2
 """The format version this wenming writes (and the newest it reads)."""
 
 
+_V1_HEAD_KINDS: Final = {
+    3: ("county_secretary", "县委书记"),
+    4: ("town_secretary", "党委书记"),
+    5: ("village_secretary", "党组织书记"),
+}
+
+
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 → 2: the same sections; version 2 adds ``division_edition`` and ``closed``."""
-    return {**data, "version": 2}
+    """Version 1 → 2.
+
+    Version 2 adds ``division_edition``, ``closed`` and new sections, all
+    optional. One thing changes meaning: a site's ``head`` was an unchecked
+    label in version 1 and is a reference to a post in version 2. Each head a
+    version-1 file names becomes a post of the first-in-command kind (the party
+    secretary of the county, town or village the site sits on), so the file
+    loads with the same heads and nothing is lost.
+    """
+    out = {**data, "version": 2}
+    sites = data.get("sites")
+    if not isinstance(sites, list) or "posts" in data:
+        return out
+    names: dict[str, str] = {}
+    for division in data.get("divisions") or []:
+        if isinstance(division, dict) and isinstance(division.get("code"), str):
+            names[division["code"].ljust(12, "0")] = str(division.get("name", ""))
+    posts: dict[str, dict[str, Any]] = {}
+    for site in sites:
+        if not isinstance(site, dict):
+            continue
+        head, code = site.get("head"), site.get("division")
+        if not isinstance(head, str) or not head.strip() or head in posts:
+            continue
+        if not isinstance(code, str) or not code.isdigit() or len(code) not in (6, 9, 12):
+            continue  # left as it is: the loader reports the bad code
+        full = code.ljust(12, "0")
+        level = 5 if not full.endswith("000") else 4 if not full.endswith("000000") else 3
+        kind, title = _V1_HEAD_KINDS[level]
+        place = names.get(full, "").strip()
+        posts[head] = {
+            "id": head,
+            "name": f"{place}{title}" if place else f"{title} ({head})",
+            "kind": kind,
+            "division": full,
+        }
+    if posts:
+        out["posts"] = list(posts.values())
+    return out
 
 
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
