@@ -930,7 +930,7 @@ def test_a_version_1_file_with_heads_gets_a_post_for_each_head() -> None:
         ],
     }
     net = wenming.loads(json.dumps(v1))
-    posts = net.table("posts")
+    posts: Any = net.table("posts")
     assert {k: (p.kind, p.division.short, p.name) for k, p in posts.items()} == {
         "zy-sec": ("county_secretary", "610924", "紫阳县县委书记"),
         "hp-sec": ("town_secretary", "610924101", "蒿坪镇党委书记"),
