@@ -49,7 +49,28 @@ from wenming.errors import (
     raise_for_issues,
 )
 from wenming.ids import PostId, SiteId, VenueId
+from wenming.links import Area, Link
 from wenming.network import Network, NetworkRecords, Record
+from wenming.people import (
+    LinkKind,
+    Person,
+    Post,
+    PostKind,
+    Tenure,
+    holder,
+    holders,
+    post_kind,
+)
+from wenming.responsibility import (
+    ChainEntry,
+    Gap,
+    Relation,
+    Responsibility,
+    ResponsibilityChain,
+    responsibilities_of,
+    responsibility_chain,
+    responsibility_chains,
+)
 from wenming.section import Section
 from wenming.serialization import (
     dump,
@@ -81,7 +102,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "Area",
     "Centre",
+    "ChainEntry",
     "Coordinates",
     "Coverage",
     "Division",
@@ -92,6 +115,7 @@ __all__ = [
     "DuplicateIdError",
     "FileAccessError",
     "FormatError",
+    "Gap",
     "Have",
     "HierarchyError",
     "HostKind",
@@ -101,18 +125,27 @@ __all__ = [
     "Issue",
     "IssueError",
     "LevelCoverage",
+    "Link",
+    "LinkKind",
     "Network",
     "NetworkInvalidError",
     "NetworkRecords",
+    "Person",
     "Point",
+    "Post",
     "PostId",
+    "PostKind",
     "Record",
+    "Relation",
+    "Responsibility",
+    "ResponsibilityChain",
     "Section",
     "Severity",
     "Site",
     "SiteId",
     "SiteKind",
     "Station",
+    "Tenure",
     "TownshipType",
     "UnknownIdError",
     "UrbanRuralClass",
@@ -128,12 +161,18 @@ __all__ = [
     "coverage",
     "dump",
     "dumps",
+    "holder",
+    "holders",
     "load",
     "load_records",
     "loads",
     "loads_records",
+    "post_kind",
     "raise_for_issues",
     "register_rule",
+    "responsibilities_of",
+    "responsibility_chain",
+    "responsibility_chains",
     "validate",
     "validate_file",
     "validate_text",
