@@ -8,7 +8,9 @@ One plan per record class, compiled once from its attrs fields:
 - fields equal to their default are left out; ``init=False`` fields are derived
   and never written;
 - dates are ISO strings, sets sorted lists, enums their value (an ``IntEnum`` its
-  lower-case name), nested records plain dicts, ``str`` subclasses plain ``str``.
+  lower-case name), nested records plain dicts, ``str`` subclasses plain ``str``;
+- fields marked sensitive (``attrs.field(metadata={SENSITIVE: True})``: ID numbers,
+  phones) are left out unless the caller asks for them with ``sensitive=True``.
 
 :func:`to_plain` is what ``record.to_dict()`` and the file format both use, so the
 two can never disagree. :func:`from_plain` is the loader's fast path: it only
@@ -26,7 +28,15 @@ from typing import Any
 
 import attrs
 
-__all__ = ["from_plain", "plan_of", "to_plain"]
+__all__ = ["SENSITIVE", "from_plain", "plan_of", "to_plain"]
+
+SENSITIVE = "wenming.sensitive"
+"""The attrs metadata key marking a field as sensitive personal data.
+
+A field with ``metadata={SENSITIVE: True}`` (give it ``repr=False`` too) is left
+out of :func:`to_plain`, ``to_dict()`` and default file dumps; only an explicit
+``sensitive=True`` writes it.
+"""
 
 _Writer = Callable[[Any], Any]
 
@@ -65,6 +75,8 @@ class _Plan:
     dates: tuple[tuple[str, bool], ...]  # (key, optional)
     nested: tuple[tuple[str, type[Any]], ...]  # (key, attrs class)
     types: tuple[Any, ...] = ()  # each field's resolved type, ``None`` removed
+    sensitive: frozenset[str] = frozenset()  # keys of the fields marked SENSITIVE
+    public: tuple[tuple[str, str, Any, _Writer], ...] = ()  # ``fields`` without them
 
 
 _PLANS: dict[type[Any], _Plan] = {}
@@ -117,9 +129,14 @@ def plan_of(cls: type[Any]) -> _Plan:
             nested.append((key, inner))
         fields.append((a.name, key, default, writer))
         types.append(inner)
+    sensitive = frozenset(
+        a.alias or a.name for a in attrs.fields(cls) if a.init and a.metadata.get(SENSITIVE)
+    )
     plan = _Plan(
         tag=tag,
         fields=tuple(fields),
+        sensitive=sensitive,
+        public=tuple(f for f in fields if f[1] not in sensitive),
         keys=frozenset(k for _, k, _, _ in fields) | ({tag[0]} if tag else set()),
         dates=tuple(dates),
         nested=tuple(nested),
@@ -137,8 +154,10 @@ def _write_record(value: Any) -> Any:
     return None if value is None else to_plain(value)
 
 
-def to_plain(record: Any) -> dict[str, Any]:
+def to_plain(record: Any, *, sensitive: bool = False) -> dict[str, Any]:
     """Return a record as the plain dict the file format holds.
+
+    Fields marked :data:`SENSITIVE` are left out unless ``sensitive`` is true.
 
     Examples
     --------
@@ -148,7 +167,7 @@ def to_plain(record: Any) -> dict[str, Any]:
     """
     plan = _PLANS.get(type(record)) or plan_of(type(record))
     out: dict[str, Any] = {plan.tag[0]: plan.tag[1]} if plan.tag else {}
-    for name, key, default, writer in plan.fields:
+    for name, key, default, writer in plan.fields if sensitive else plan.public:
         value = getattr(record, name)
         if value is default or value == default:
             continue

@@ -28,6 +28,9 @@ A file is one JSON object, one record per line::
   and the reason (``$.sites[3].division: division code '61092' has 5 digits; …``).
 - A file of an older format version is upgraded on load; a newer one is refused
   with :class:`~wenming.errors.VersionError`.
+- Fields marked sensitive (ID numbers, phones: ``wenming._plain.SENSITIVE``) are
+  left out unless the caller passes ``sensitive=True``; such a file's header
+  says ``"sensitive": true``, and loading it needs ``sensitive=True`` too.
 - :func:`dump` writes to a temporary file in the same folder, syncs it and renames
   it into place, so a failed or interrupted dump never leaves a half-written file.
 
@@ -161,7 +164,7 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 """Version ``n`` → function turning a version-``n`` document into version ``n + 1``."""
 
-_HEADER: Final = ("format", "version", "name", "description", "division_edition")
+_HEADER: Final = ("format", "version", "sensitive", "name", "description", "division_edition")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -424,10 +427,12 @@ def _detailed() -> cattrs.Converter:
 # ---------------------------------------------------------------------------- writing
 
 
-def records_to_dict(records: NetworkRecords) -> dict[str, Any]:
+def records_to_dict(records: NetworkRecords, *, sensitive: bool = False) -> dict[str, Any]:
     """Return the document for ``records`` as plain JSON-ready data (header first).
 
     Every record is written as its ``to_dict()``; empty sections are left out.
+    With ``sensitive=True`` the sensitive fields are written too and the header
+    says ``"sensitive": true``.
 
     Examples
     --------
@@ -438,6 +443,7 @@ def records_to_dict(records: NetworkRecords) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
+        **({"sensitive": True} if sensitive else {}),
         "name": records.name,
         "description": records.description,
     }
@@ -445,7 +451,7 @@ def records_to_dict(records: NetworkRecords) -> dict[str, Any]:
         data["division_edition"] = records.division_edition
     for name, items in records.sections.items():
         if items:
-            data[name] = list(map(to_plain, items))
+            data[name] = [to_plain(r, sensitive=sensitive) for r in items]
     return data
 
 
@@ -698,12 +704,46 @@ def _read_sections(
     return records, positions, problems
 
 
+def _sensitive_problems(data: dict[str, Any], sensitive: bool) -> list[str]:
+    """Refuse sensitive data the caller did not ask for (see the module docs)."""
+    flag = data.get("sensitive", False)
+    if type(flag) is not bool:
+        return [f"$.sensitive: expected true or false, not {_json_type(flag)}"]
+    if sensitive:
+        return []
+    if flag:
+        return [
+            "$.sensitive: the file holds sensitive personal data (ID numbers, phones) and "
+            "is read only when the caller asks for it: pass sensitive=True to load it"
+        ]
+    problems: list[str] = []
+    for section in SECTIONS:
+        keys = {cls: plan_of(cls).sensitive for cls in section.types}
+        items = data.get(section.name)
+        if not any(keys.values()) or type(items) is not list:
+            continue
+        one = section.types[0] if len(section.types) == 1 else None
+        for i, item in enumerate(items):
+            if type(item) is not dict:
+                continue
+            cls = one or section.by_tag.get(item.get("kind"))  # type: ignore[arg-type]
+            for key in sorted(keys.get(cls, ()) & item.keys()):  # type: ignore[arg-type]
+                problems.append(
+                    f"$.{section.name}[{i}].{key}: sensitive personal data in a file whose "
+                    'header does not say "sensitive": true; pass sensitive=True to load it'
+                )
+    return problems
+
+
 def _read_document(
-    data: Any, *, source: str | None
+    data: Any, *, source: str | None, sensitive: bool = False
 ) -> tuple[NetworkRecords, dict[str, list[int]], list[str]]:
     if not isinstance(data, dict):
         raise FormatError([f"$: expected an object, not {_json_type(data)}"], source=source)
     data = _upgrade(data, source)
+    refused = _sensitive_problems(data, sensitive)
+    if refused:
+        raise FormatError(refused, source=source)
     header, problems = _header(data)
     sections, positions, section_problems = _read_sections(data)
     problems += section_problems
@@ -716,7 +756,9 @@ def _read_document(
     return records, positions, problems
 
 
-def records_from_dict(data: Any, *, source: str | None = None) -> NetworkRecords:
+def records_from_dict(
+    data: Any, *, source: str | None = None, sensitive: bool = False
+) -> NetworkRecords:
     """Turn a parsed document into :class:`~wenming.NetworkRecords`.
 
     The records may still hold cross-record problems (use :func:`wenming.validate`);
@@ -729,7 +771,7 @@ def records_from_dict(data: Any, *, source: str | None = None) -> NetworkRecords
     VersionError
         The document is of a newer format version.
     """
-    records, _positions, problems = _read_document(data, source=source)
+    records, _positions, problems = _read_document(data, source=source, sensitive=sensitive)
     if problems:
         raise FormatError(problems, source=source)
     return records
@@ -831,7 +873,9 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def loads_records(text: str | bytes, *, source: str | None = None) -> NetworkRecords:
+def loads_records(
+    text: str | bytes, *, source: str | None = None, sensitive: bool = False
+) -> NetworkRecords:
     """Parse a document's text into records without building a network.
 
     The records can then be checked with :func:`wenming.validate`, which reports
@@ -844,15 +888,19 @@ def loads_records(text: str | bytes, *, source: str | None = None) -> NetworkRec
         Invalid JSON, or a document of the wrong shape (see :func:`records_from_dict`).
     """
     with paused_gc():
-        return records_from_dict(_parse(text, source), source=source)
+        return records_from_dict(_parse(text, source), source=source, sensitive=sensitive)
 
 
-def load_records(path: str | os.PathLike[str], *, source: str | None = None) -> NetworkRecords:
+def load_records(
+    path: str | os.PathLike[str], *, source: str | None = None, sensitive: bool = False
+) -> NetworkRecords:
     """Read a file's records without building a network (see :func:`loads_records`)."""
-    return loads_records(_read(path), source=source or str(path))
+    return loads_records(_read(path), source=source or str(path), sensitive=sensitive)
 
 
-def validate_text(text: str | bytes, *, source: str | None = None) -> tuple[Issue, ...]:
+def validate_text(
+    text: str | bytes, *, source: str | None = None, sensitive: bool = False
+) -> tuple[Issue, ...]:
     """Every problem in a document, at once: shape errors and cross-record issues.
 
     Records with a shape error are reported with their paths (code ``format``);
@@ -880,7 +928,9 @@ def validate_text(text: str | bytes, *, source: str | None = None) -> tuple[Issu
     """
     try:
         with paused_gc():
-            records, positions, problems = _read_document(_parse(text, source), source=source)
+            records, positions, problems = _read_document(
+                _parse(text, source), source=source, sensitive=sensitive
+            )
     except VersionError:
         raise
     except FormatError as exc:
@@ -892,7 +942,7 @@ def validate_text(text: str | bytes, *, source: str | None = None) -> tuple[Issu
     return tuple(errors + rest)
 
 
-def validate_file(path: str | os.PathLike[str]) -> tuple[Issue, ...]:
+def validate_file(path: str | os.PathLike[str], *, sensitive: bool = False) -> tuple[Issue, ...]:
     """Every problem in a network file (see :func:`validate_text`).
 
     Raises
@@ -902,7 +952,7 @@ def validate_file(path: str | os.PathLike[str]) -> tuple[Issue, ...]:
     VersionError
         The file is of a newer format version.
     """
-    return validate_text(_read(path), source=str(path))
+    return validate_text(_read(path), source=str(path), sensitive=sensitive)
 
 
 def _format_issue(line: str) -> Issue:
@@ -912,7 +962,7 @@ def _format_issue(line: str) -> Issue:
     return Issue(code="format", severity=Severity.ERROR, message=message, path=path)
 
 
-def loads(text: str | bytes, *, source: str | None = None) -> Network:
+def loads(text: str | bytes, *, source: str | None = None, sensitive: bool = False) -> Network:
     """Parse a document's text into a :class:`~wenming.Network`.
 
     Loading refuses what a network cannot hold: shape errors, duplicate keys,
@@ -926,6 +976,10 @@ def loads(text: str | bytes, *, source: str | None = None) -> Network:
         The JSON document (bytes must be UTF-8).
     source : str, optional
         A name to put in error messages (the file name).
+    sensitive : bool
+        Accept sensitive personal data (ID numbers, phones). Without it, a file
+        whose header says ``"sensitive": true`` (or that holds such fields) is
+        refused with a :class:`~wenming.errors.FormatError` saying why.
 
     Raises
     ------
@@ -938,7 +992,7 @@ def loads(text: str | bytes, *, source: str | None = None) -> Network:
         duplicate ids …): every error, each with its JSON path.
     """
     with paused_gc():
-        records = loads_records(text, source=source)
+        records = loads_records(text, source=source, sensitive=sensitive)
         try:
             return Network.from_records(records)
         except WenmingError:
@@ -946,7 +1000,7 @@ def loads(text: str | bytes, *, source: str | None = None) -> Network:
             raise
 
 
-def load(path: str | os.PathLike[str]) -> Network:
+def load(path: str | os.PathLike[str], *, sensitive: bool = False) -> Network:
     """Read a network file (see :func:`loads` for what can go wrong).
 
     Examples
@@ -958,7 +1012,7 @@ def load(path: str | os.PathLike[str]) -> Network:
     >>> wenming.load(folder / "ziyang.json") == ziyang()
     True
     """
-    return loads(_read(path), source=str(path))
+    return loads(_read(path), source=str(path), sensitive=sensitive)
 
 
 def _read(path: str | os.PathLike[str]) -> bytes:
@@ -970,7 +1024,9 @@ def _read(path: str | os.PathLike[str]) -> bytes:
         ) from None
 
 
-def dumps(network: Network | NetworkRecords, *, indent: int | None = 2) -> str:
+def dumps(
+    network: Network | NetworkRecords, *, indent: int | None = 2, sensitive: bool = False
+) -> str:
     """Return the JSON document for a network; equal networks give equal text.
 
     Parameters
@@ -981,6 +1037,10 @@ def dumps(network: Network | NetworkRecords, *, indent: int | None = 2) -> str:
     indent : int or None
         With a number (the default), one record per line, indented: readable
         and diffable. ``None`` writes one compact line.
+    sensitive : bool
+        Write the fields marked sensitive (ID numbers, phones) too; the header
+        then says ``"sensitive": true`` and loading needs ``sensitive=True``.
+        By default they are left out of the text.
 
     Examples
     --------
@@ -999,7 +1059,7 @@ def dumps(network: Network | NetworkRecords, *, indent: int | None = 2) -> str:
     """
     with paused_gc():
         records = network.records() if isinstance(network, Network) else network
-        return _write_document(records, indent) + "\n"
+        return _write_document(records, indent, sensitive) + "\n"
 
 
 def dump(
@@ -1007,6 +1067,7 @@ def dump(
     path: str | os.PathLike[str],
     *,
     indent: int | None = 2,
+    sensitive: bool = False,
 ) -> None:
     """Write a network file atomically.
 
@@ -1021,7 +1082,7 @@ def dump(
     FileAccessError
         If the folder cannot be written (an ``OSError`` too).
     """
-    text = dumps(network, indent=indent).encode("utf-8")
+    text = dumps(network, indent=indent, sensitive=sensitive).encode("utf-8")
     target = Path(path)
     try:
         mode = target.stat().st_mode & 0o777
@@ -1100,7 +1161,7 @@ def _sync_folder(folder: Path) -> None:
 # The escaper json.dumps uses with ensure_ascii=False (its C version when built).
 _escape: Callable[[str], str] = json.encoder.encode_basestring
 
-_WRITERS: dict[tuple[type[Any], bool], Callable[[Any], str]] = {}
+_WRITERS: dict[tuple[type[Any], bool, bool], Callable[[Any], str]] = {}
 
 
 def _value_expression(tp: Any, var: str, ns: dict[str, Any]) -> str:
@@ -1141,13 +1202,13 @@ def _stringlike(tp: Any) -> bool:
     )
 
 
-def _record_writer(cls: type[Any], compact: bool) -> Callable[[Any], str]:
+def _record_writer(cls: type[Any], compact: bool, sensitive: bool = False) -> Callable[[Any], str]:
     """Compile a function writing one record as JSON text, as ``json.dumps(to_plain(r))``.
 
     One line of Python per field, no intermediate dict: this is what makes
     ``dumps`` as fast as ``json.dumps`` of ready-made dicts.
     """
-    writer = _WRITERS.get((cls, compact))
+    writer = _WRITERS.get((cls, compact, sensitive))
     if writer is not None:
         return writer
     plan = plan_of(cls)
@@ -1173,6 +1234,8 @@ def _record_writer(cls: type[Any], compact: bool) -> Callable[[Any], str]:
         pieces.append(repr(_escape(plan.tag[0]) + key_sep + _escape(plan.tag[1])))
     optional_first = False
     for n, ((name, key, default, _w), tp) in enumerate(zip(plan.fields, plan.types, strict=True)):
+        if key in plan.sensitive and not sensitive:
+            continue  # personal data: written only when asked for
         var = f"r.{name}"
         if getattr(tp, "__origin__", None) is frozenset and _stringlike(tp.__args__[0]):
             # Small sets recur (the six-haves sets are shared): remember their text.
@@ -1203,7 +1266,7 @@ def _record_writer(cls: type[Any], compact: bool) -> Callable[[Any], str]:
         lines = [f"def write(r):\n    return '{{' + {' + '.join(pieces)} + '}}'"]
     exec("\n".join(lines), ns)  # code built from the record's own attrs fields
     writer = ns["write"]
-    _WRITERS[(cls, compact)] = writer
+    _WRITERS[(cls, compact, sensitive)] = writer
     return writer  # type: ignore[no-any-return]
 
 
@@ -1219,13 +1282,14 @@ def _plain_value(value: Any) -> Any:
     return _write_value(value)
 
 
-def _write_document(records: NetworkRecords, indent: int | None) -> str:
+def _write_document(records: NetworkRecords, indent: int | None, sensitive: bool = False) -> str:
     """The whole file: header, then each non-empty section, one record per line."""
     compact = indent is None
     key_sep = ":" if compact else ": "
     header: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
+        **({"sensitive": True} if sensitive else {}),
         "name": records.name,
         "description": records.description,
     }
@@ -1234,7 +1298,7 @@ def _write_document(records: NetworkRecords, indent: int | None) -> str:
     pad = "" if compact else " " * (indent or 0)
     newline = "" if compact else "\n"
     parts = [
-        f"{pad}{_escape(k)}{key_sep}{_escape(v) if isinstance(v, str) else v}"
+        f"{pad}{_escape(k)}{key_sep}{_escape(v) if isinstance(v, str) else json.dumps(v)}"
         for k, v in header.items()
     ]
     for name, items in records.sections.items():
@@ -1243,7 +1307,7 @@ def _write_document(records: NetworkRecords, indent: int | None) -> str:
         lines: list[str] = []
         # Records of one class come in runs (the canonical order sorts by kind).
         for cls, run in groupby(items, type):
-            lines += map(_record_writer(cls, compact), run)
+            lines += map(_record_writer(cls, compact, sensitive), run)
         joiner = f",{newline}{pad}{pad}"
         body = joiner.join(lines)
         parts.append(f"{pad}{_escape(name)}{key_sep}[{newline}{pad}{pad}{body}{newline}{pad}]")
