@@ -16,18 +16,29 @@ from typing import NewType
 
 __all__ = [
     "AccountId",
+    "AllocationId",
     "AreaId",
+    "AwardCategoryId",
+    "AwardId",
+    "CertificateId",
+    "ConsentId",
     "EntryId",
     "FundingId",
     "HouseholdId",
     "LinkId",
     "MechanismId",
+    "MechanismKindId",
+    "MembershipId",
     "PersonId",
     "PostId",
     "PostKindId",
+    "ServiceRecordId",
     "SiteId",
+    "TeamId",
+    "TeamLevelId",
     "TenureId",
     "VenueId",
+    "VolunteerId",
 ]
 
 SiteId = NewType("SiteId", str)
@@ -57,6 +68,12 @@ MechanismId = NewType("MechanismId", str)
 FundingId = NewType("FundingId", str)
 """Identifies a funding line (资金保障): a budget line with a source, year and amount."""
 
+MechanismKindId = NewType("MechanismKindId", str)
+"""Identifies a kind of mechanism (``"joint_meetings"``): the mechanism vocabulary is data."""
+
+AllocationId = NewType("AllocationId", str)
+"""Identifies an allocation: the part of a funding line that goes to one site."""
+
 PersonId = NewType("PersonId", str)
 """Identifies a person (a resident, a volunteer); a surrogate, never an ID-card number."""
 
@@ -68,3 +85,30 @@ AccountId = NewType("AccountId", str)
 
 EntryId = NewType("EntryId", str)
 """Identifies a ledger entry: its idempotency key, unique in its ledger."""
+
+VolunteerId = NewType("VolunteerId", str)
+"""Identifies a registered volunteer: the surrogate volunteer number, never an ID number."""
+
+ConsentId = NewType("ConsentId", str)
+"""Identifies a consent record (a volunteer's, or a guardian's, consent to a purpose)."""
+
+TeamLevelId = NewType("TeamLevelId", str)
+"""Identifies a team level (``"corps"`` 总队, ``"brigade"`` 大队 …): the vocabulary is data."""
+
+TeamId = NewType("TeamId", str)
+"""Identifies a volunteer team (志愿服务队伍)."""
+
+MembershipId = NewType("MembershipId", str)
+"""Identifies one volunteer's membership of one team over a period."""
+
+ServiceRecordId = NewType("ServiceRecordId", str)
+"""Identifies a volunteer service record (志愿服务记录)."""
+
+CertificateId = NewType("CertificateId", str)
+"""Identifies a service certificate: its serial number."""
+
+AwardCategoryId = NewType("AwardCategoryId", str)
+"""Identifies an award category (``"most_beautiful_volunteer"`` …): the vocabulary is data."""
+
+AwardId = NewType("AwardId", str)
+"""Identifies an award given to a volunteer, a team, a project or a community."""

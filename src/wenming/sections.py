@@ -8,7 +8,8 @@ and name no family themselves.
 Examples
 --------
 >>> [s.name for s in SECTIONS]
-['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links']
+['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links', \
+ 'volunteers', 'consents']
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from wenming.links import AREAS, LINKS
 from wenming.people import PEOPLE, POST_KINDS, POSTS, TENURES
 from wenming.section import Section
 from wenming.sites import SITES, VENUES
+from wenming.volunteers import CONSENTS, VOLUNTEERS
 
 __all__ = ["SECTIONS", "SECTIONS_BY_NAME", "SECTION_OF_TYPE"]
 
@@ -34,6 +36,8 @@ SECTIONS: tuple[Section[Any, Any], ...] = (
     TENURES,
     AREAS,
     LINKS,
+    VOLUNTEERS,
+    CONSENTS,
 )
 """Every declared section; a section comes after the sections it refers to."""
 
