@@ -9,7 +9,7 @@ Examples
 --------
 >>> [s.name for s in SECTIONS]
 ['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links', \
- 'volunteers', 'consents']
+ 'volunteers', 'consents', 'team_levels', 'teams', 'memberships']
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from wenming.links import AREAS, LINKS
 from wenming.people import PEOPLE, POST_KINDS, POSTS, TENURES
 from wenming.section import Section
 from wenming.sites import SITES, VENUES
+from wenming.teams import MEMBERSHIPS, TEAM_LEVELS, TEAMS
 from wenming.volunteers import CONSENTS, VOLUNTEERS
 
 __all__ = ["SECTIONS", "SECTIONS_BY_NAME", "SECTION_OF_TYPE"]
@@ -38,6 +39,9 @@ SECTIONS: tuple[Section[Any, Any], ...] = (
     LINKS,
     VOLUNTEERS,
     CONSENTS,
+    TEAM_LEVELS,
+    TEAMS,
+    MEMBERSHIPS,
 )
 """Every declared section; a section comes after the sections it refers to."""
 
