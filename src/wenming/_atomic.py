@@ -1,0 +1,64 @@
+"""Write a file atomically: temporary file, fsync, rename (private).
+
+Readers see the old file or the new one, never a half-written one; a failure
+(an exception in the writer, a full disk) leaves the target untouched and
+removes the temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import BinaryIO
+
+from wenming.errors import FileAccessError
+
+__all__ = ["atomic_write"]
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
+    """Call ``write(handle)`` on a temporary file next to ``path``, then rename it over ``path``.
+
+    Raises
+    ------
+    FileAccessError
+        The folder cannot be written (an ``OSError`` too). Whatever ``write``
+        raises propagates, and ``path`` is left as it was.
+    """
+    target = Path(path)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    tmp_name: str | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
+        )
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, target)
+        tmp_name = None
+        with suppress(OSError):
+            folder = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+    except OSError as exc:
+        if isinstance(exc, FileAccessError):
+            raise
+        raise FileAccessError(
+            exc.errno, f"cannot write the file: {exc.strerror or exc}", str(path)
+        ) from None
+    finally:
+        if tmp_name is not None:
+            with suppress(OSError):
+                os.unlink(tmp_name)
+    return target
