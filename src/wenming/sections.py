@@ -9,7 +9,8 @@ Examples
 --------
 >>> [s.name for s in SECTIONS]
 ['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links', \
- 'volunteers', 'consents', 'team_levels', 'teams', 'memberships']
+ 'volunteers', 'consents', 'team_levels', 'teams', 'memberships', \
+ 'calendar', 'service_records', 'certificates', 'award_categories', 'awards']
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from wenming.awards import AWARD_CATEGORIES, AWARDS
 from wenming.divisions import DIVISIONS
 from wenming.links import AREAS, LINKS
 from wenming.people import PEOPLE, POST_KINDS, POSTS, TENURES
 from wenming.section import Section
+from wenming.service import CALENDAR, CERTIFICATES, SERVICE_RECORDS
 from wenming.sites import SITES, VENUES
 from wenming.teams import MEMBERSHIPS, TEAM_LEVELS, TEAMS
 from wenming.volunteers import CONSENTS, VOLUNTEERS
@@ -42,6 +45,11 @@ SECTIONS: tuple[Section[Any, Any], ...] = (
     TEAM_LEVELS,
     TEAMS,
     MEMBERSHIPS,
+    CALENDAR,
+    SERVICE_RECORDS,
+    CERTIFICATES,
+    AWARD_CATEGORIES,
+    AWARDS,
 )
 """Every declared section; a section comes after the sections it refers to."""
 
