@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from wenming import Centre, Division, Institute, Network, Venue, VenueKind, dumps
+from wenming.governance import FundingLine, Mechanism, fen
 from wenming.links import Area, Link
 from wenming.people import Person, Post, Tenure
 
@@ -43,6 +44,12 @@ DESCRIPTION = (
     "party secretaries heading the Institutes, town leaders); the areas, the links and "
     "every holder are SYNTHETIC placeholders (people marked synthetic), not the real office "
     "holders."
+    " Governance: the county's four national mechanisms (联席会议, 志愿者招募, 志愿者激励嘉许, "
+    "志愿者培训) with SYNTHETIC adoption dates, and the three reported funding lines "
+    "(1,000,000 yuan a year from the county budget, entered for 2023, the year of the "
+    "report; the 1,000,000 yuan provincial special fund of 2022; 1,000,000 yuan of county "
+    "awards and subsidies to Institutes and Stations, entered for 2023); their purposes "
+    "beyond awards are SYNTHETIC."
 )
 
 AREAS = (  # synthetic grouping of the 17 towns into four areas (片区)
@@ -122,6 +129,63 @@ def people_records() -> list[object]:
     return out
 
 
+MECHANISMS = (  # the national four; the adoption dates are synthetic
+    ("joint_meetings", "紫阳县新时代文明实践联席会议制度", "2019-03-01"),
+    ("volunteer_recruitment", "紫阳县新时代文明实践志愿者招募制度", "2019-03-01"),
+    ("volunteer_incentives", "紫阳县新时代文明实践志愿者激励嘉许制度", "2019-06-01"),
+    ("volunteer_training", "紫阳县新时代文明实践志愿者培训制度", "2019-06-01"),
+)
+
+
+def governance_records() -> list[object]:
+    """The county's mechanisms (制度) and its three reported funding lines (资金保障)."""
+    county = "610924"
+    out: list[object] = [
+        Mechanism(
+            id=f"mechanism-{county}-{kind}",
+            kind=kind,
+            division=county,
+            adopted=adopted,
+            name=name,
+            note="adoption date synthetic",
+        )
+        for kind, name, adopted in MECHANISMS
+    ]
+    out += [
+        FundingLine(
+            id=f"funding-{county}-2023-county",
+            name="紫阳县新时代文明实践县级财政经费",
+            division=county,
+            source="county",
+            year=2023,
+            amount=fen(1_000_000),
+            purposes={"activities", "training", "platform"},
+            note="reported as 1,000,000 yuan a year; entered for 2023; purposes synthetic",
+        ),
+        FundingLine(
+            id=f"funding-{county}-2022-province",
+            name="陕西省新时代文明实践省级专项资金",
+            division=county,
+            source="province",
+            year=2022,
+            amount=fen(1_000_000),
+            purposes={"venues", "projects", "brands"},
+            note="provincial special fund, 2022; purposes synthetic",
+        ),
+        FundingLine(
+            id=f"funding-{county}-2023-awards",
+            name="紫阳县新时代文明实践所站以奖代补资金",
+            division=county,
+            source="county",
+            year=2023,
+            amount=fen(1_000_000),
+            purposes={"awards"},
+            note="county awards and subsidies to Institutes and Stations; year assumed",
+        ),
+    ]
+    return out
+
+
 def build() -> Network:
     net = Network(name="紫阳县", description=DESCRIPTION, division_edition="NBS-2023")
     net.add_all(
@@ -131,6 +195,7 @@ def build() -> Network:
             Division(code="610924", name="紫阳县"),
             *(Division(code=f"610924{t}", name=name) for t, name in TOWNS.items()),
             *people_records(),
+            *governance_records(),
             Centre(
                 id="centre-610924",
                 name="紫阳县新时代文明实践中心",

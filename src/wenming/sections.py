@@ -10,7 +10,8 @@ Examples
 >>> [s.name for s in SECTIONS]
 ['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links', \
  'volunteers', 'consents', 'team_levels', 'teams', 'memberships', \
- 'calendar', 'service_records', 'certificates', 'award_categories', 'awards']
+ 'calendar', 'service_records', 'certificates', 'award_categories', 'awards', 'mechanism_kinds', \
+ 'mechanisms', 'funding', 'allocations']
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from wenming.awards import AWARD_CATEGORIES, AWARDS
 from wenming.divisions import DIVISIONS
+from wenming.governance import ALLOCATIONS, FUNDING, MECHANISM_KINDS, MECHANISMS
 from wenming.links import AREAS, LINKS
 from wenming.people import PEOPLE, POST_KINDS, POSTS, TENURES
 from wenming.section import Section
@@ -50,6 +52,10 @@ SECTIONS: tuple[Section[Any, Any], ...] = (
     CERTIFICATES,
     AWARD_CATEGORIES,
     AWARDS,
+    MECHANISM_KINDS,
+    MECHANISMS,
+    FUNDING,
+    ALLOCATIONS,
 )
 """Every declared section; a section comes after the sections it refers to."""
 
