@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from test_governance import governed
 from test_people import county
 
 import wenming
@@ -57,3 +60,69 @@ def test_people_counts() -> None:
         "areas": 1,
         "links": 4,
     }
+
+
+def test_scorecard_of_the_embedded_network(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["scorecard", "--as-of", "2023-08-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("town scorecard as of 2023-08-01 (weights: station_coverage 30")
+    assert lines[1].split()[:4] == ["town", "name", "villages", "stations"]
+    assert len(lines) == 2 + 17
+    assert lines[3].split() == ["610924101", "蒿坪镇", "0", "0", "—", "—", "100%", "0%", "40.0"]
+
+
+def test_scorecard_of_a_file_in_a_real_process(tmp_path: Path) -> None:
+    file = tmp_path / "county.json"
+    wenming.dump(governed(), file)
+    result = subprocess.run(
+        [sys.executable, "-m", "wenming", "scorecard", str(file), "--as-of", "2023-08-01"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-1].split() == [
+        "610924101",
+        "蒿坪镇",
+        "2",
+        "2",
+        "100%",
+        "100%",
+        "100%",
+        "0%",
+        "70.0",
+    ]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wenming",
+            "scorecard",
+            str(file),
+            "--json",
+            "--as-of",
+            "2023-08-01",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["source"] == str(file)
+    assert data["as_of"] == "2023-08-01"
+    assert data["rows"][0]["score"] == 70.0
+    assert data["weights"]["six_haves"] == 30.0
+    bad = subprocess.run(
+        [sys.executable, "-m", "wenming", "scorecard", str(tmp_path / "missing.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("wenming: error:")
+    assert "Traceback" not in bad.stderr

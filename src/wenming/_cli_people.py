@@ -1,8 +1,11 @@
-"""The ``wenming chain`` command, and the people/posts/links counts of ``summary`` (private).
+"""The ``chain`` and ``scorecard`` commands, and the people counts of ``summary`` (private).
 
 ``wenming chain SITE [FILE] [--as-of DATE] [--json]``
     Who answers for a site, nearest first, with the gaps. Without FILE it reads
     the embedded Ziyang County network.
+``wenming scorecard [FILE] [--as-of DATE] [--json]``
+    One row per town (督查考核): Station coverage, 包村 links, heads in post,
+    six haves and the weighted score. Without FILE, the embedded Ziyang network.
 
 The command-line module wires :func:`add_parsers` and :func:`run` in; nothing else
 imports this module.
@@ -18,13 +21,14 @@ from typing import Any
 
 from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.errors import FileAccessError
+from wenming.governance import scorecard
 from wenming.network import Network
 from wenming.responsibility import responsibility_chain
 from wenming.serialization import loads
 
 __all__ = ["COMMANDS", "add_parsers", "people_counts", "run"]
 
-COMMANDS = frozenset({"chain"})
+COMMANDS = frozenset({"chain", "scorecard"})
 """The commands this module handles (``args.command`` values)."""
 
 
@@ -36,7 +40,7 @@ def _date(text: str) -> dt.date:
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add the ``chain`` command to an argparse ``subparsers``."""
+    """Add the ``chain`` and ``scorecard`` commands to an argparse ``subparsers``."""
     chain = subparsers.add_parser(
         "chain",
         help="who answers for a site (责任链), with the gaps",
@@ -51,6 +55,20 @@ def add_parsers(subparsers: Any) -> None:
     )
     chain.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default: today)")
     chain.add_argument("--json", action="store_true", help="print JSON")
+    card = subparsers.add_parser(
+        "scorecard",
+        help="one row per town: coverage, links, heads in post, six haves, score (督查考核)",
+        description=(
+            "Print the town scorecard: for each town, the share of villages with a Station, "
+            "of Stations with a 包村 link, of sites whose head is in post and of sites "
+            "meeting the six haves, and the weighted score (default weights)."
+        ),
+    )
+    card.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="a network file (default: Ziyang)"
+    )
+    card.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default: today)")
+    card.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _network(file: Path | None) -> tuple[Network, str]:
@@ -74,6 +92,13 @@ def run(args: argparse.Namespace) -> int:
         An unknown site, a file that does not load: the caller prints it (exit 2).
     """
     network, source = _network(args.file)
+    if args.command == "scorecard":
+        card = scorecard(network, as_of=args.as_of)
+        if args.json:
+            print(json.dumps({"source": source, **card.to_dict()}, ensure_ascii=False, indent=2))
+        else:
+            print(card)
+        return 0
     chain = responsibility_chain(network, args.site, as_of=args.as_of)
     if args.json:
         print(json.dumps({"source": source, **chain.to_dict()}, ensure_ascii=False, indent=2))
