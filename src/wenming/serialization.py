@@ -53,6 +53,7 @@ wenming.errors.FormatError: $.sites: expected a list, not int
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import json
 import os
@@ -570,11 +571,15 @@ def _header(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     unknown = sorted(set(data) - set(_HEADER) - SECTIONS_BY_NAME.keys())
     if unknown:
-        known = ", ".join(SECTIONS_BY_NAME)
-        problems.append(
-            f"$: unknown keys: {', '.join(_key(k) for k in unknown[:10])} "
-            f"(the sections are: {known})"
-        )
+        # Short whatever the number of sections: the close names, else the first few.
+        names = list(SECTIONS_BY_NAME)
+        close = difflib.get_close_matches(unknown[0][:100], names, n=3)
+        if close:
+            known = f"did you mean {', '.join(close)}?"
+        else:
+            more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+            known = f"the sections are: {', '.join(names[:6])}{more}"
+        problems.append(f"$: unknown keys: {', '.join(_key(k) for k in unknown[:10])} ({known})")
     header: dict[str, Any] = {}
     for key in ("name", "description"):
         value = data.get(key, "")
