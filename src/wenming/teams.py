@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -585,7 +586,7 @@ class ProfileReport:
 
     def __str__(self) -> str:
         head = f'team profile "{self.profile.name}" as of {self.as_of.isoformat()}'
-        width = max([len(r.expectation.label) for r in self.rows] + [8])
+        width = max([_width(r.expectation.label) for r in self.rows] + [8])
         lines = [
             head,
             "",
@@ -594,8 +595,9 @@ class ProfileReport:
         ]
         for r in self.rows:
             e = r.expectation
+            pad = " " * (width - _width(e.label))
             lines.append(
-                f"{e.label:<{width}}  {e.at.label:<9} {e.expected():>5} {r.sites:>6} "
+                f"{e.label}{pad}  {e.at.label:<9} {e.expected():>5} {r.sites:>6} "
                 f"{r.teams:>6} {r.short:>6} {r.over:>5}"
             )
         lines.append("")
@@ -605,6 +607,11 @@ class ProfileReport:
             lines.append(f"{len(self.issues)} shortfall(s):")
             lines += [f"  {issue}" for issue in self.issues]
         return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def check_profile(

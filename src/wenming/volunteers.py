@@ -163,6 +163,18 @@ this one has 16
         return _CHECK[total % 11]
 
     @classmethod
+    def build(cls, address_code: str, birth_date: dt.date, sequence: int) -> ResidentId:
+        """Compose a valid number (test data, synthetic registries): the check is computed.
+
+        Examples
+        --------
+        >>> ResidentId.build("110105", dt.date(1949, 12, 31), 2).sex.value
+        'female'
+        """
+        first17 = f"{address_code}{birth_date:%Y%m%d}{sequence:03d}"
+        return cls.parse(first17 + cls.check_character(first17))
+
+    @classmethod
     def parse(cls, value: object, *, field: str = "id_number") -> ResidentId:
         """Check and parse a resident ID number; lower-case ``x`` is accepted.
 
