@@ -226,6 +226,21 @@ def _structure_date(value: object, _: object) -> dt.date:
         raise _ShapeError(f"{value!r} is not a valid date: {exc}") from None
 
 
+def _structure_bool(value: object, _: object) -> bool:
+    _expect(value, bool, "true or false")
+    return value  # type: ignore[return-value]
+
+
+def _structure_datetime(value: object, _: object) -> dt.datetime:
+    _expect(value, str, "a date and time string (YYYY-MM-DDTHH:MM:SS)")
+    try:
+        return dt.datetime.fromisoformat(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise _ShapeError(
+            f"expected a date and time as YYYY-MM-DDTHH:MM:SS, not {quote(value)}"
+        ) from None
+
+
 def _structure_optional_date(value: object, _: object) -> dt.date | None:
     return None if value is None else _structure_date(value, _)
 
@@ -280,6 +295,9 @@ def make_converter(*, detailed_validation: bool = False) -> cattrs.Converter:
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(dt.date, _structure_date)
+    # bool is an int and datetime a date to singledispatch: give each its own hook.
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook_func(lambda t: t == (dt.date | None), _structure_optional_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook(DivisionCode, _structure_code)
