@@ -16,13 +16,16 @@ from typing import NewType
 
 __all__ = [
     "AccountId",
+    "ActivityId",
     "AllocationId",
     "AreaId",
     "AwardCategoryId",
     "AwardId",
+    "BrandProjectId",
     "CertificateId",
     "ConsentId",
     "EntryId",
+    "ExperienceId",
     "FundingId",
     "HouseholdId",
     "LinkId",
@@ -32,6 +35,7 @@ __all__ = [
     "PersonId",
     "PostId",
     "PostKindId",
+    "RequestId",
     "ServiceRecordId",
     "SiteId",
     "TeamId",
@@ -112,3 +116,15 @@ AwardCategoryId = NewType("AwardCategoryId", str)
 
 AwardId = NewType("AwardId", str)
 """Identifies an award given to a volunteer, a team, a project or a community."""
+
+ActivityId = NewType("ActivityId", str)
+"""Identifies an activity (活动) a site ran."""
+
+BrandProjectId = NewType("BrandProjectId", str)
+"""Identifies a brand project (品牌项目) grouping recurring activities."""
+
+ExperienceId = NewType("ExperienceId", str)
+"""Identifies a typical experience (典型经验): a written-up practice."""
+
+RequestId = NewType("RequestId", str)
+"""Identifies a service request (点单) a resident made."""

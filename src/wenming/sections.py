@@ -11,7 +11,8 @@ Examples
 ['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links', \
  'volunteers', 'consents', 'team_levels', 'teams', 'memberships', \
  'calendar', 'service_records', 'certificates', 'award_categories', 'awards', 'mechanism_kinds', \
- 'mechanisms', 'funding', 'allocations']
+ 'mechanisms', 'funding', 'allocations', 'taxonomy', 'brand_projects', 'activities', \
+ 'experiences', 'requests']
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from wenming.activities import ACTIVITIES, BRAND_PROJECTS, EXPERIENCES
 from wenming.awards import AWARD_CATEGORIES, AWARDS
 from wenming.divisions import DIVISIONS
 from wenming.governance import ALLOCATIONS, FUNDING, MECHANISM_KINDS, MECHANISMS
 from wenming.links import AREAS, LINKS
 from wenming.people import PEOPLE, POST_KINDS, POSTS, TENURES
+from wenming.requests import REQUESTS
 from wenming.section import Section
 from wenming.service import CALENDAR, CERTIFICATES, SERVICE_RECORDS
 from wenming.sites import SITES, VENUES
+from wenming.taxonomy import TAXONOMY
 from wenming.teams import MEMBERSHIPS, TEAM_LEVELS, TEAMS
 from wenming.volunteers import CONSENTS, VOLUNTEERS
 
@@ -56,6 +60,7 @@ SECTIONS: tuple[Section[Any, Any], ...] = (
     MECHANISMS,
     FUNDING,
     ALLOCATIONS,
+    *(TAXONOMY, BRAND_PROJECTS, ACTIVITIES, EXPERIENCES, REQUESTS),
 )
 """Every declared section; a section comes after the sections it refers to."""
 
