@@ -136,3 +136,27 @@ def summary_lines(network: Network, as_of: DateLike = None) -> list[str]:
         f"teams         {sum(counts['teams'].values()):>5}  ({by_level})",
         f"service hours {counts['hours']}",
     ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``teams`` on its own (``python -m wenming._cli_volunteers teams FILE``).
+
+    For tests and for trying the command before it is wired into ``wenming``;
+    errors are one line on stderr and exit status 2, as ``wenming`` does.
+    """
+    import sys
+
+    from wenming.errors import WenmingError
+
+    parser = argparse.ArgumentParser(prog="wenming")
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except WenmingError as exc:
+        print(f"wenming: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

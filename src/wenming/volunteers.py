@@ -27,7 +27,7 @@ ResidentId(<masked>)
 >>> ResidentId.parse("110105194912310021")
 Traceback (most recent call last):
 ...
-wenming.errors.InvariantError: id_number: the check character (the 18th) does not match \
+wenming.errors.InvariantError: the check character of the ID number (the 18th) does not match \
 characters 1-17 (ISO 7064 MOD 11-2); the number is mistyped
 >>> v = Volunteer(id="ZY-000001", name="王芳", registered="2023-03-05",
 ...               id_number="11010519491231002X", phone="13800000000")
@@ -121,7 +121,7 @@ _CHECK = "10X98765432"
 
 def _id_error(field: str, message: str) -> InvariantError:
     # Never carry the number itself: not in the message, not in ``.value``.
-    return InvariantError(f"{field}: {message}", field=field, value=None)
+    return InvariantError(message, field=field, value=None)
 
 
 class ResidentId:
@@ -139,12 +139,13 @@ class ResidentId:
     >>> ResidentId.parse("1101051949123100")
     Traceback (most recent call last):
     ...
-    wenming.errors.InvariantError: id_number: a resident ID number has 18 characters, \
+    wenming.errors.InvariantError: a resident ID number has 18 characters, \
 this one has 16
     >>> ResidentId.parse("110105194902300028")
     Traceback (most recent call last):
     ...
-    wenming.errors.InvariantError: id_number: characters 7-14 (the birth date) are not a real date
+    wenming.errors.InvariantError: characters 7-14 of the ID number (the birth date) are not a \
+real date
     """
 
     __slots__ = ("_birth", "_number")
@@ -194,21 +195,29 @@ this one has 16
             )
         for i, char in enumerate(number[:17], start=1):
             if not ("0" <= char <= "9"):
-                raise _id_error(field, f"character {i} is not a digit (1-17 are digits)")
+                raise _id_error(
+                    field, f"character {i} of the ID number is not a digit (1-17 are digits)"
+                )
         if not ("0" <= number[17] <= "9" or number[17] == "X"):
-            raise _id_error(field, "the 18th character (the check character) is a digit or X")
+            raise _id_error(
+                field, "the 18th character of the ID number (the check character) is a digit or X"
+            )
         if number[0] == "0":
-            raise _id_error(field, "characters 1-6 (the address code) cannot start with 0")
+            raise _id_error(
+                field, "characters 1-6 of the ID number (the address code) cannot start with 0"
+            )
         try:
             birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         except ValueError:
             birth = None
         if birth is None or birth.year < 1900:
-            raise _id_error(field, "characters 7-14 (the birth date) are not a real date")
+            raise _id_error(
+                field, "characters 7-14 of the ID number (the birth date) are not a real date"
+            )
         if cls.check_character(number[:17]) != number[17]:
             raise _id_error(
                 field,
-                "the check character (the 18th) does not match characters 1-17 "
+                "the check character of the ID number (the 18th) does not match characters 1-17 "
                 "(ISO 7064 MOD 11-2); the number is mistyped",
             )
         return cls(number, birth)
