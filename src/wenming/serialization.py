@@ -213,6 +213,8 @@ def _structure_float(value: object, _: object) -> float:
 
 
 def _structure_date(value: object, _: object) -> dt.date:
+    if type(value) is dt.date:  # read already, by the fast pass that failed
+        return value
     if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
         with suppress(ValueError):
             return dt.date.fromisoformat(value)
@@ -668,6 +670,8 @@ def _decode_section(
 def _read_date(raw: Any) -> dt.date:
     if type(raw) is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
         return dt.date.fromisoformat(raw)
+    if type(raw) is dt.date:  # read already, by a fast pass that failed further on
+        return raw
     raise PlainShapeError("not a date")
 
 
