@@ -347,3 +347,29 @@ def test_chain_graph_marks_gaps() -> None:
     gaps = [d for _, d in g.nodes(data=True) if d["type"] == "gap"]
     assert gaps
     assert gaps[0]["gap"] == "no-head"
+
+
+# ---------------------------------------------------------------- command-line handlers
+
+
+def test_cli_export_and_plot_handlers(tmp_path: Path) -> None:
+    import argparse
+
+    from wenming import _cli_graph
+
+    parser = argparse.ArgumentParser()
+    _cli_graph.add_parsers(parser.add_subparsers(dest="command"))
+    out = tmp_path / "z.gexf"
+    args = parser.parse_args(
+        ["export", "--layers", "sites", "--root", "centre-610924", "-o", str(out)]
+    )
+    assert _cli_graph.run(args) == 0
+    assert nx.read_gexf(out).number_of_nodes() == 18
+    with pytest.raises(InvariantError, match="unknown layer 'teams'"):
+        _cli_graph.run(parser.parse_args(["export", "--layers", "teams", "-o", str(out)]))
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "t.png"
+    assert _cli_graph.run(parser.parse_args(["plot", "tree", "-o", str(png)])) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(InvariantError, match="needs --site"):
+        _cli_graph.run(parser.parse_args(["plot", "chain", "-o", str(png)]))

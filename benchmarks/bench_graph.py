@@ -1,0 +1,151 @@
+"""Graph benchmark: per-county coverage breakdown and to_networkx against plain floors.
+
+Rows (ratios measured in the same run):
+
+- ``coverage_by(by="county")`` for every county / a plain-dict single pass over
+  the same parent pointers (target <= 1.5x);
+- ``to_networkx(layers=["sites"])`` / ``networkx.DiGraph.add_edges_from`` on the
+  same edge list (target <= 1.5x);
+- peak memory (tracemalloc) of the network and of the site graph.
+
+Run::
+
+    python benchmarks/bench_graph.py --quick                 # county, seconds
+    python benchmarks/bench_graph.py --scale province        # ~34,000 sites
+    python benchmarks/bench_graph.py --scale nation          # ~1,000,000 sites
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_load  # noqa: E402
+
+import wenming  # noqa: E402
+from wenming import Network  # noqa: E402
+from wenming.coverage_more import coverage_by  # noqa: E402
+from wenming.graph import to_networkx  # noqa: E402
+
+
+def best(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def plain_county_pass(
+    kinds: dict[str, str], divisions: list[tuple[str, int]], on: dict[str, list[str]]
+) -> Callable[[], dict[str, list[int]]]:
+    """The floor: one pass over plain tuples and dicts, grouping by the code prefix."""
+
+    def run() -> dict[str, list[int]]:
+        tally: dict[str, list[int]] = {}
+        for code, level in divisions:
+            if level == 3:
+                tally.setdefault(code[:6], [0, 0, 0, 0])
+                continue
+            if level != 4 and level != 5:
+                continue
+            counts = tally.setdefault(code[:6], [0, 0, 0, 0])
+            at = 0 if level == 4 else 2
+            counts[at] += 1
+            want = "institute" if level == 4 else "station"
+            if any(kinds[s] == want for s in on.get(code, ())):
+                counts[at + 1] += 1
+        return tally
+
+    return run
+
+
+def peak(fn: Callable[[], Any]) -> tuple[Any, int]:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", choices=list(bench_load.SCALES), default="province")
+    parser.add_argument("--province", default="61")
+    parser.add_argument("--tables", type=Path, default=bench_load.TABLES)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="county scale, one run")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.scale, args.repeat = "county", 1
+    args.tables = args.tables.resolve()
+    path = bench_load.data_file(args)
+    if args.regenerate or not path.exists():
+        make = [
+            "--task", "make", "--file", str(path), "--scale", args.scale,
+            "--province", args.province, "--tables", str(args.tables),
+        ]  # fmt: skip
+        subprocess.run([sys.executable, str(HERE / "bench_load.py"), *make], check=True)
+
+    records = wenming.load_records(path)
+    net, net_peak = peak(lambda: Network.from_records(records))
+    net.build_indexes()
+    print(f"{args.scale}: {len(records.sites):,} sites, {len(records.divisions):,} divisions")
+    rows: list[tuple[str, float, float, float | None]] = []
+
+    kinds = {s.id: s.kind.value for s in records.sites}
+    divisions = [(str(d.code), int(d.level)) for d in records.divisions]
+    on: dict[str, list[str]] = {}
+    for s in records.sites:
+        on.setdefault(str(s.division), []).append(s.id)
+    t_floor = best(plain_county_pass(kinds, divisions, on), args.repeat)
+    t_cov = best(lambda: coverage_by(net, "county"), args.repeat)
+    rows.append(("coverage_by(county) / plain-dict pass", t_cov, t_floor, 1.5))
+
+    edges = [(f"site:{s.parent}", f"site:{s.id}") for s in records.sites if s.parent is not None]
+
+    def floor_graph() -> None:
+        g: nx.DiGraph[str] = nx.DiGraph()
+        g.add_edges_from(edges)
+
+    t_edges = best(floor_graph, args.repeat)
+    t_graph = best(lambda: to_networkx(net, layers=["sites"]), args.repeat)
+    rows.append(('to_networkx(["sites"]) / DiGraph.add_edges_from', t_graph, t_edges, 1.5))
+    _, graph_peak = peak(lambda: to_networkx(net, layers=["sites"]))
+
+    print(f"\n  {'measure':<50} {'seconds':>9} {'baseline':>9} {'ratio':>7}  target")
+    report: dict[str, Any] = {"scale": args.scale, "sites": len(records.sites), "rows": []}
+    for name, t, base, target in rows:
+        ratio = t / base
+        flag = "" if target is None else ("ok" if ratio <= target else "MISSED")
+        goal = "" if target is None else f"<= {target}x {flag}"
+        print(f"  {name:<50} {t:9.3f} {base:9.3f} {ratio:6.2f}x  {goal}")
+        report["rows"].append({"name": name, "seconds": t, "baseline": base, "ratio": ratio})
+    mib = 1024 * 1024
+    print(
+        f"\n  peak memory: network {net_peak / mib:,.1f} MiB, "
+        f"site graph {graph_peak / mib:,.1f} MiB"
+    )
+    report["memory"] = {"network_peak": net_peak, "graph_peak": graph_peak}
+    return report
+
+
+if __name__ == "__main__":
+    main()
