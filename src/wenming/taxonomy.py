@@ -483,7 +483,12 @@ class Taxonomy:
         shipped = _SHIPPED.get((self.name, self.version))
         if shipped is not None and shipped() == self:
             return TaxonomyUse(name=self.name, version=self.version)
-        return TaxonomyUse(name=self.name, version=self.version, categories=self.categories)
+        return TaxonomyUse(
+            name=self.name,
+            version=self.version,
+            categories=self.categories,
+            description=self.description,
+        )
 
     # ------------------------------------------------------------------ data
 
@@ -746,6 +751,7 @@ class TaxonomyUse:
     name: str = attrs.field(converter=_use_name)
     version: str = attrs.field(converter=_use_version)
     categories: tuple[Category, ...] = attrs.field(default=(), converter=_categories)
+    description: str | None = attrs.field(default=None, validator=optional_text, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.categories:
@@ -760,7 +766,7 @@ class TaxonomyUse:
             It names a taxonomy that is not shipped and carries no categories.
         """
         if self.categories:
-            return _embedded(self.name, self.version, self.categories)
+            return _embedded(self.name, self.version, self.categories, self.description)
         return shipped_taxonomy(self.name, self.version)
 
     def to_dict(self) -> dict[str, Any]:
@@ -769,8 +775,10 @@ class TaxonomyUse:
 
 
 @cache
-def _embedded(name: str, version: str, categories: tuple[Category, ...]) -> Taxonomy:
-    return Taxonomy(name=name, version=version, categories=categories)
+def _embedded(
+    name: str, version: str, categories: tuple[Category, ...], description: str | None
+) -> Taxonomy:
+    return Taxonomy(name=name, version=version, categories=categories, description=description)
 
 
 def taxonomy_of(records: Any) -> Taxonomy:

@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from hypothesis import strategies as st
@@ -40,7 +41,17 @@ from wenming.sites import (
     VenueKind,
 )
 
-__all__ = ["division_codes", "names", "networks", "responsible_networks"]
+if TYPE_CHECKING:
+    from wenming.requests import ServiceRequest
+
+__all__ = [
+    "activity_networks",
+    "division_codes",
+    "names",
+    "networks",
+    "request_walks",
+    "responsible_networks",
+]
 
 _LENGTHS = {
     DivisionLevel.PROVINCE: 2,
@@ -315,3 +326,124 @@ def responsible_networks(draw: st.DrawFn, /, **network_options: int) -> Network:
     for site in heads:
         net.replace(site)
     return net
+
+
+# ---------------------------------------------------------------------------- activities (issue 8)
+
+_ACTIVITY_DAY0 = dt.date(2023, 1, 1)
+
+
+def _taxonomy_codes() -> tuple[list[str], list[str], list[str]]:
+    from wenming.taxonomy import default_taxonomy
+
+    tax = default_taxonomy()
+    return tuple(  # type: ignore[return-value]
+        [c.code for c in tax.leaves(root)] for root in ("content", "theme", "format")
+    )
+
+
+@st.composite
+def activity_networks(
+    draw: st.DrawFn,
+    /,
+    *,
+    max_activities: int = 12,
+    max_projects: int = 2,
+    days: int = 365,
+    **network_options: int,
+) -> Network:
+    """Networks (as :func:`networks`) with brand projects and activities; ``validate`` is clean.
+
+    Activities start on one of ``days`` days from 2023-01-01 (a date, or a date
+    and time), last up to three days, and carry default-taxonomy codes.
+    """
+    from wenming.activities import Activity, BrandProject
+
+    net = draw(networks(**network_options))
+    content, themes, formats = _taxonomy_codes()
+    site_ids = sorted(net.sites)
+    projects = [
+        BrandProject(
+            id=f"bp{j}",
+            name=draw(names()),
+            site=draw(st.sampled_from(site_ids)),
+            categories=draw(st.frozensets(st.sampled_from(content), max_size=2)),
+        )
+        for j in range(draw(st.integers(0, max_projects)))
+    ]
+    records: list[Any] = [*projects]
+    for i in range(draw(st.integers(0, max_activities))):
+        day = _ACTIVITY_DAY0 + dt.timedelta(days=draw(st.integers(0, days - 1)))
+        start: dt.date = day
+        if draw(st.booleans()):
+            start = dt.datetime.combine(day, dt.time(draw(st.integers(6, 20))))
+        length = draw(st.integers(0, 2))
+        end = None if length == 0 else day + dt.timedelta(days=length)
+        records.append(
+            Activity(
+                id=f"a{i}",
+                title=draw(names()),
+                start=start,
+                end=end,
+                site=draw(st.sampled_from(site_ids)),
+                categories=draw(st.frozensets(st.sampled_from(content), max_size=3)),
+                themes=draw(st.frozensets(st.sampled_from(themes), max_size=2)),
+                formats=draw(st.frozensets(st.sampled_from(formats), max_size=2)),
+                departments=draw(st.frozensets(names(), max_size=2)),
+                beneficiaries=draw(st.none() | st.integers(0, 500)),
+                project=draw(st.none() | st.sampled_from([p.id for p in projects]))
+                if projects
+                else None,
+            )
+        )
+    net.add_all(records)
+    return net
+
+
+@st.composite
+def request_walks(
+    draw: st.DrawFn,
+    /,
+    *,
+    station: str = "s1",
+    teams: tuple[str, ...] = ("t1", "t2"),
+    activities: tuple[str, ...] = ("a1",),
+    max_steps: int = 10,
+    request_id: str = "r1",
+) -> ServiceRequest:
+    """A :class:`~wenming.requests.ServiceRequest` moved along a random legal walk.
+
+    Each step picks an action the current state allows (from
+    :data:`~wenming.requests.TRANSITIONS`) with the fields it needs, minutes
+    to days after the step before.
+    """
+    from wenming.requests import ACTION_FIELDS, TRANSITIONS
+    from wenming.requests import ServiceRequest as Request
+
+    content, _, _ = _taxonomy_codes()
+    at = dt.datetime(2023, 1, 1, 8) + dt.timedelta(minutes=draw(st.integers(0, 500_000)))
+    request = Request(
+        id=request_id,
+        station=station,
+        category=draw(st.sampled_from(content)),
+        requested=at,
+    )
+    for _ in range(draw(st.integers(0, max_steps))):
+        allowed = list(TRANSITIONS[request.state])
+        if not allowed:
+            break
+        action = draw(st.sampled_from(allowed))
+        at += dt.timedelta(minutes=draw(st.integers(0, 5_000)))
+        required, optional = ACTION_FIELDS[action]
+        values = {
+            "team": st.sampled_from(teams),
+            "reason": names(),
+            "activity": st.sampled_from(activities),
+            "rating": st.integers(1, 5),
+            "comment": names(),
+        }
+        payload = {f: draw(values[f]) for f in sorted(required)}
+        payload.update({f: draw(values[f]) for f in sorted(optional) if draw(st.booleans())})
+        actor = draw(st.sampled_from(["centre", "institute", "team", "resident"]))
+        request = request.advance(action, at=at, actor=actor, **payload)
+    return request
