@@ -13,8 +13,9 @@ from test_people import DAY, county
 import wenming
 from wenming import Network
 from wenming.errors import UnknownIdError
+from wenming.ids import SiteId
 from wenming.links import LINKS, Link
-from wenming.people import PEOPLE, POSTS, Person, Tenure
+from wenming.people import PEOPLE, POSTS, Person, Post, Tenure
 from wenming.responsibility import (
     Gap,
     Relation,
@@ -23,6 +24,7 @@ from wenming.responsibility import (
     responsibility_chain,
     responsibility_chains,
 )
+from wenming.sites import SiteKind
 from wenming.testing.strategies import responsible_networks
 
 
@@ -157,6 +159,82 @@ def test_chains_in_bulk_match_one_by_one() -> None:
     bulk = list(responsibility_chains(net, as_of=DAY))
     assert [c.site for c in bulk] == list(net.sites)
     assert bulk == [responsibility_chain(net, s, as_of=DAY) for s in net.sites]
+
+
+def _bulk_equals_single(net: Network, day: dt.date) -> None:
+    bulk = list(responsibility_chains(net, as_of=day))
+    alive = [s for s in net.sites if net.exists(s, day)]
+    assert [c.site for c in bulk] == alive
+    single = [responsibility_chain(net, s, as_of=day) for s in alive]
+    assert bulk == single
+    # Equal field by field and of the same types, not merely equal.
+    for b, one in zip(bulk, single, strict=True):
+        assert type(b) is type(one)
+        assert attrs.asdict(b, recurse=False) == attrs.asdict(one, recurse=False)
+        for e, f in zip(b.entries, one.entries, strict=True):
+            assert type(e) is type(f)
+            assert attrs.astuple(e) == attrs.astuple(f)
+            assert hash(e) == hash(f)
+    # Some sites only, in the order given, as ids or records.
+    some = alive[::3]
+    given_back = list(responsibility_chains(net, [net.site(s) for s in some], as_of=day))
+    assert given_back == list(responsibility_chains(net, some, as_of=day))
+    assert [c.site for c in given_back] == some
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(responsible_networks())
+def test_bulk_chains_equal_single_chains(net: Network) -> None:
+    for day in (dt.date(2019, 6, 1), dt.date(2023, 8, 1)):
+        _bulk_equals_single(net, day)
+
+
+def test_bulk_chains_equal_single_chains_on_a_synthetic_province() -> None:
+    from wenming.testing.factories import synthetic_network
+
+    net = synthetic_network(seed=5, counties=6, responsibility=True)
+    # Gaps of every kind, several links to one Station, closed links and posts.
+    stations = list(net.iter_sites("station"))
+    posts: list[Post] = list(net.table("posts").values())
+    net.replace(attrs.evolve(stations[0], head=None))
+    net.add(Link(id="extra-1", post=posts[0].id, kind="attached", site=stations[1].id))
+    net.add(
+        Link(
+            id="extra-2",
+            post=posts[1].id,
+            kind="attached",
+            site=stations[1].id,
+            established="2024-01-01",
+        )
+    )
+    links: list[Link] = list(net.table("links").values())
+    for link in links:
+        if link.site == stations[2].id:
+            net.replace(attrs.evolve(link, closed=dt.date(2020, 1, 1)))
+    head = stations[3].head
+    assert head is not None
+    head_post: Post = net.get("posts", head)
+    net.replace(attrs.evolve(head_post, closed=dt.date(2022, 1, 1)))
+    net.replace(attrs.evolve(stations[4], closed=dt.date(2023, 1, 1)))
+    for day in (dt.date(2021, 6, 1), DAY, dt.date(2024, 6, 1)):
+        _bulk_equals_single(net, day)
+
+
+def test_the_fast_constructors_make_equal_records() -> None:
+    from wenming.responsibility import ChainEntry, ResponsibilityChain, _new_chain, _new_entry
+
+    entry = ChainEntry(relation=Relation.HEAD, through="s", site=SiteId("s"), gap=Gap.NO_HEAD)
+    fast = _new_entry(Relation.HEAD, "s", "s", None, None, None, None, Gap.NO_HEAD)
+    assert fast == entry
+    assert hash(fast) == hash(entry)
+    assert repr(fast) == repr(entry)
+    assert fast.to_dict() == entry.to_dict()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.site = "x"
+    chain = ResponsibilityChain(
+        site=SiteId("s"), kind=SiteKind.STATION, as_of=DAY, entries=(entry,)
+    )
+    assert _new_chain("s", SiteKind.STATION, DAY, (fast,)) == chain
 
 
 def test_reverse_view_of_a_post_and_a_person() -> None:
