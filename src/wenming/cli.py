@@ -7,6 +7,10 @@
     Every problem in a network file, one per line.
 ``wenming chain SITE [FILE] [--as-of DATE] [--json]``
     Who answers for a site, up to the county, with the gaps.
+``wenming export [FILE] --to graphml|gexf|json|dot -o OUT``
+    The network as a graph file (see ``wenming.graph``).
+``wenming plot coverage|time|tree|chain … -o FILE.png|.svg``
+    Pictures of coverage, the site tree and a responsibility chain (extra ``plot``).
 ``wenming ledger init|post|balance|history|verify FILE …``
     A points ledger in a SQLite file (see ``wenming ledger --help``).
 
@@ -32,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from wenming import __version__, _cli_people
+from wenming import __version__, _cli_graph, _cli_people
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.errors import Severity, WenmingError
@@ -93,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_parser(commands)
     _cli_people.add_parsers(commands)
+    _cli_graph.add_parsers(commands)
     return parser
 
 
@@ -203,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = run_ledger(args)
         elif args.command in _cli_people.COMMANDS:
             status = _cli_people.run(args)
+        elif args.command in _cli_graph.COMMANDS:
+            status = _cli_graph.run(args)
         else:
             status = _summary(args) if args.command == "summary" else _validate(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
