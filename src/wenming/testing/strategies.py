@@ -50,7 +50,9 @@ __all__ = [
     "names",
     "networks",
     "request_walks",
+    "resident_ids",
     "responsible_networks",
+    "volunteer_networks",
 ]
 
 _LENGTHS = {
@@ -447,3 +449,106 @@ def request_walks(
         actor = draw(st.sampled_from(["centre", "institute", "team", "resident"]))
         request = request.advance(action, at=at, actor=actor, **payload)
     return request
+
+
+# ---------------------------------------------------------------------------- volunteers (issue 7)
+
+
+def resident_ids() -> st.SearchStrategy[str]:
+    """Valid 18-character resident ID numbers (check character computed; synthetic)."""
+    from wenming.volunteers import ResidentId
+
+    return st.builds(
+        lambda county, born, seq: ResidentId.build(county, born, seq).number,
+        st.sampled_from(["610924", "110105", "440524", "653101"]),
+        st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2015, 12, 31)),
+        st.integers(0, 999),
+    )
+
+
+@st.composite
+def volunteer_networks(draw: st.DrawFn, /, max_volunteers: int = 6) -> Network:
+    """A county with volunteers, teams, memberships and service records (some corrected).
+
+    The volunteers hold ID numbers and phones; the records are by members, in
+    their teams' activities, on days they were members.
+
+    Every record is consistent: ``validate`` finds no error.
+    """
+    from wenming.service import ServiceRecord
+    from wenming.teams import Membership, Team
+    from wenming.volunteers import Consent, Volunteer
+
+    net = Network(name="volunteers")
+    net.add_all(
+        [
+            Division(code="610924", name="紫阳县"),
+            Centre(id=SiteId("c"), name="中心", division="610924"),
+        ]
+    )
+    n_teams = draw(st.integers(1, 3))
+    teams = [Team(id="corps", name="总队", level="corps", site="c")] + [
+        Team(id=f"b{i}", name=f"大队{i}", level="brigade", kind="sector", site="c", parent="corps")
+        for i in range(1, n_teams)
+    ]
+    net.add_all(teams)
+    start = dt.date(2023, 1, 2)
+    records: list[object] = []
+    n = 0
+    for k in range(draw(st.integers(0, max_volunteers))):
+        vid = f"V{k:04d}"
+        registered = start + dt.timedelta(days=draw(st.integers(0, 60)))
+        volunteer = Volunteer(
+            id=vid,
+            name=draw(names()),
+            registered=registered,
+            residence="610924",
+            id_number=draw(st.none() | resident_ids()),
+            phone=draw(st.none() | st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)),
+            skills=draw(st.frozensets(st.sampled_from(["义诊", "宣讲", "法律", "理发"]))),
+        )
+        age = volunteer.age_on(registered)
+        records.append(volunteer)
+        records.append(
+            Consent(
+                id=f"c{k}",
+                volunteer=vid,
+                purpose="登记",
+                given=registered,
+                sensitive=True,
+                by_guardian=age is not None and age < 14,
+            )
+        )
+        for team in draw(st.lists(st.sampled_from(teams), unique=True, max_size=n_teams)):
+            joined = registered + dt.timedelta(days=draw(st.integers(0, 30)))
+            records.append(
+                Membership(id=f"m{k}-{team.id}", volunteer=vid, team=team.id, start=joined)
+            )
+            for _ in range(draw(st.integers(0, 3))):
+                day = joined + dt.timedelta(days=draw(st.integers(0, 200)))
+                rid = f"r{n}"
+                n += 1
+                record = ServiceRecord(
+                    id=rid,
+                    volunteer=vid,
+                    activity=f"{team.id}-{draw(st.integers(0, 3))}",
+                    date=day,
+                    minutes=draw(st.integers(1, 600)),
+                    recorded=day + dt.timedelta(days=draw(st.integers(0, 3))),
+                    team=team.id,
+                    content=draw(st.none() | names()),
+                )
+                records.append(record)
+                if draw(st.booleans()):
+                    records.append(
+                        attrs.evolve(
+                            record,
+                            id=f"{rid}-fix",
+                            minutes=draw(st.integers(1, 600)),
+                            recorded=record.recorded + dt.timedelta(days=1),
+                            supersedes=rid,
+                            reason="更正",
+                        )
+                    )
+    net.add_all(records)
+    return net
