@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from wenming._fields import DateLike, as_date
-from wenming.divisions import DivisionCode, DivisionLevel, TownshipType, VillageType
+from wenming.divisions import DivisionCode, DivisionLevel
 from wenming.errors import UnknownIdError
 from wenming.network import Network
 from wenming.sites import SiteKind
@@ -138,10 +138,7 @@ class Coverage:
 def _in_scope(code: DivisionCode, include_statistical: bool) -> bool:
     if include_statistical:
         return True
-    return (
-        code.township_type is not TownshipType.STATISTICAL
-        and code.village_type is not VillageType.STATISTICAL
-    )
+    return not code.is_statistical
 
 
 def coverage(

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from wenming._fields import DateLike, as_date
-from wenming.divisions import Division, DivisionCode, DivisionLevel, TownshipType, VillageType
+from wenming.divisions import Division, DivisionCode, DivisionLevel
 from wenming.errors import InvariantError, UnknownIdError, quote
 from wenming.links import Link
 from wenming.network import Network
@@ -153,10 +153,7 @@ class CoverageTable:
 
 
 def _in_scope(code: DivisionCode) -> bool:
-    return (
-        code.township_type is not TownshipType.STATISTICAL
-        and code.village_type is not VillageType.STATISTICAL
-    )
+    return not ("400" <= code[6:9] <= "599" or "400" <= code[9:] <= "599")
 
 
 def _scope(network: Network, within: str | None) -> tuple[DivisionCode | None, Iterable[Division]]:
@@ -220,8 +217,9 @@ def coverage_by(
     scope, divisions = _scope(network, within)
     digits = _DIGITS[group_level]
     on_division = network._division_index()
-    sites = network.sites
+    sites = network._sites
     alive = network._alive_on(day)
+    dated = day is not None
     # group code → [towns total, covered, villages total, covered]
     tally: dict[str, list[int]] = {}
     names: dict[str, str] = {}
@@ -246,8 +244,12 @@ def coverage_by(
         counts[at] += 1
         kind = _KIND_OF_LEVEL[level]
         ids = on_division.get(code)
-        if ids and any((site := sites[i]).kind is kind and alive(site) for i in ids):
-            counts[at + 1] += 1
+        if ids:
+            for i in ids:
+                site = sites[i]
+                if site.kind is kind and (not dated or alive(site)):
+                    counts[at + 1] += 1
+                    break
     rows = tuple(
         CoverageRow(
             code=group,

@@ -307,6 +307,22 @@ class DivisionCode(str):
         return other.startswith(self.short)
 
     @property
+    def is_statistical(self) -> bool:
+        """True for a statistics-only unit: township or village digits 400–599.
+
+        The same as ``township_type`` or ``village_type`` being ``STATISTICAL``,
+        in two string comparisons (coverage asks it of every division).
+
+        Examples
+        --------
+        >>> DivisionCode.parse("610924400").is_statistical
+        True
+        >>> DivisionCode.parse("610924101201").is_statistical
+        False
+        """
+        return "400" <= self[6:9] <= "599" or "400" <= self[9:] <= "599"
+
+    @property
     def township_type(self) -> TownshipType | None:
         """The kind of township unit (digits 7–9); ``None`` above township level."""
         digits = int(self[6:9])
