@@ -92,6 +92,7 @@ __all__ = [
     "Allocation",
     "FundingLine",
     "FundingPurpose",
+    "FundingRow",
     "FundingSource",
     "FundingTotals",
     "Indicator",
@@ -107,6 +108,7 @@ __all__ = [
     "mechanisms_of",
     "missing_mechanisms",
     "scorecard",
+    "yuan_text",
 ]
 
 
@@ -607,8 +609,8 @@ class FundingRow:
     amount: int
     count: int
 
-    def to_dict(self, by: str) -> dict[str, Any]:
-        """The row as plain data; ``amount`` in fen, ``yuan`` as text."""
+    def to_dict(self, by: str = "key") -> dict[str, Any]:
+        """The row as plain data (its key named ``by``); ``amount`` in fen, ``yuan`` as text."""
         out: dict[str, Any] = {by: self.key}
         if self.name is not None:
             out["name"] = self.name
