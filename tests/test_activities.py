@@ -536,3 +536,64 @@ def test_table_checks_its_shape() -> None:
     t = Table(title="t", columns=("a", "b"), rows=[(None, frozenset({"y", "x"}))])
     assert t.to_dict() == [{"a": None, "b": ["x", "y"]}]
     assert "x y" in str(t)
+
+
+# ---------------------------------------------------------------------------- CLI handlers
+
+
+def _run(argv: list[str]) -> int:
+    import argparse
+
+    from wenming import _cli_activities
+
+    parser = argparse.ArgumentParser()
+    _cli_activities.add_parsers(parser.add_subparsers(dest="command"))
+    return _cli_activities.run(parser.parse_args(argv))
+
+
+def test_cli_activities_and_taxonomy(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from wenming._cli_activities import summary_counts
+
+    net = net_of(
+        Activity(id="a1", title="x", start="2023-08-05", site="s1", categories=["law"]),
+        Activity(id="a2", title="y", start="2023-09-05", site="s1", categories=["law", "thrift"]),
+    )
+    path = tmp_path / "net.json"
+    wenming.dump(net, path)
+    assert _run(["activities", str(path), "--by", "category", "--json"]) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows == [{"category": "law", "activities": 2}, {"category": "thrift", "activities": 1}]
+    assert (
+        _run(
+            [
+                "activities",
+                str(path),
+                "--by",
+                "month",
+                "--from",
+                "2023-08-01",
+                "--to",
+                "2023-08-31",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "2023-08" in out
+    assert "2023-09" not in out
+    assert _run(["activities", str(path)]) == 0
+    assert "蒿坪镇" in capsys.readouterr().out
+    assert _run(["taxonomy", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "讲孝道" in out
+    assert "filial piety" not in out
+    assert _run(["taxonomy", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "wenming-default"
+    assert summary_counts(net) == {
+        "activities": 2,
+        "brand_projects": 0,
+        "experiences": 0,
+        "requests": 0,
+    }
