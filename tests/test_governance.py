@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_people import DAY, county
 
 import wenming
@@ -477,3 +478,68 @@ def test_scorecard_agrees_with_a_brute_force_count(net: Network) -> None:
         assert dict(row.measures)["heads_in_post"].denominator == len(headed)
         if row.score is not None:
             assert 0 <= row.score <= 100
+
+
+@st.composite
+def governed_networks(draw: st.DrawFn) -> Network:
+    """Networks with mechanisms, funding lines and allocations to their sites."""
+    net = draw(responsible_networks())
+    counties = [d.code for d in net.iter_divisions("county")]
+    sites = sorted(net.sites)
+    records: list[Any] = []
+    if draw(st.booleans()):
+        records.append(MechanismKind(id="own", name="自定制度", national=draw(st.booleans())))
+    kinds = [*DEFAULT_MECHANISM_KINDS, *(["own"] if records else [])]
+    for i, code in enumerate(counties):
+        for j, kind in enumerate(draw(st.lists(st.sampled_from(kinds), max_size=5))):
+            adopted = draw(st.dates(dt.date(2018, 1, 1), dt.date(2024, 1, 1)))
+            repealed = draw(st.none() | st.just(adopted + dt.timedelta(days=400)))
+            records.append(
+                Mechanism(
+                    id=f"m{i}-{j}", kind=kind, division=code, adopted=adopted, repealed=repealed
+                )
+            )
+        for j in range(draw(st.integers(0, 3))):
+            line_id = f"f{i}-{j}"
+            amount = draw(st.integers(0, 10**12))
+            records.append(
+                FundingLine(
+                    id=line_id,
+                    name="经费",
+                    division=code,
+                    source=draw(st.sampled_from(FundingSource)),
+                    year=draw(st.integers(2018, 2030)),
+                    amount=amount,
+                    purposes=draw(st.frozensets(st.sampled_from(FundingPurpose))),
+                )
+            )
+            for k in range(draw(st.integers(0, 3)) if sites else 0):
+                records.append(
+                    Allocation(
+                        id=f"{line_id}-a{k}",
+                        funding=line_id,
+                        site=draw(st.sampled_from(sites)),
+                        amount=draw(st.integers(0, amount)),
+                    )
+                )
+    net.add_all(records)
+    return net
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(governed_networks())
+def test_round_trip_with_governance(net: Network) -> None:
+    text = wenming.dumps(net)
+    assert wenming.loads(text) == net
+    assert wenming.loads_records(text) == net.records()
+    by_year = funding_totals(net, "year")
+    lines: list[FundingLine] = list(net.table("funding").values())
+    assert by_year.total == sum(f.amount for f in lines)
+    assert sum(r.amount for r in by_year) == by_year.total
+    by_town = funding_totals(net, "town")
+    assert by_town.total + by_town.unallocated == by_year.total
+    for division in net.iter_divisions("county"):
+        have = {m.kind for m in mechanisms_of(net, division.code, as_of=DAY)}
+        missing = {k.id for k in missing_mechanisms(net, division.code, as_of=DAY)}
+        national = {k for k, v in mechanism_kinds(net).items() if v.national}
+        assert missing == national - have
