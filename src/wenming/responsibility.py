@@ -579,7 +579,6 @@ def _bulk(
     table: Mapping[SiteId, Site] = network.table("sites")
     alive = network._alive_on(day)
     chain = engine.chain
-    memo = engine.memo
     info = engine.info_memo
     live = engine.live_on_site
     assert live is not None
@@ -591,8 +590,8 @@ def _bulk(
         table.values() if sites is None else (table[s] if isinstance(s, str) else s for s in sites)  # type: ignore[index]
     )
     # Whether a Station exists on the day: its own dates, and its parent's
-    # existence (memoised per parent).
-    parent_alive: dict[SiteId, bool] = {}
+    # existence. Parent → its chain, or () when it does not exist on the day.
+    above_of: dict[SiteId, tuple[ChainEntry, ...]] = {}
     is_station = SiteKind.STATION
     for s in todo:
         kind = s.kind
@@ -606,18 +605,18 @@ def _bulk(
         ):
             continue
         parent: SiteId = s.parent  # type: ignore[assignment]  # a Station's is set
-        up = parent_alive.get(parent)
-        if up is None:
-            up = parent_alive[parent] = alive(table[parent])
-        if not up:
-            continue
+        above = above_of.get(parent)
+        if above is None:
+            up = table[parent]
+            above = above_of[parent] = chain(up) if alive(up) else ()
+        if not above:
+            continue  # its Institute does not exist on the day
         sid = s.id
         head = s.head
         if head is None:
             first = new(head_, sid, sid, None, None, None, None, no_head)
         else:
             first = new(head_, sid, sid, head, *info[head])
-        above = memo.get(parent) or chain(table[parent])
         links = live.get(sid)
         if links is None:
             entries = (first, new(village, sid, sid, None, None, None, None, no_link), *above)
