@@ -169,12 +169,29 @@ def _ident(name: str, kind: Any) -> Any:
     return convert
 
 
+_EMPTY: frozenset[Any] = frozenset()
+_INTERNED: dict[frozenset[str], frozenset[str]] = {}
+_INTERN_LIMIT = 100_000
+
+
+def _shared(value: frozenset[Any]) -> frozenset[Any]:
+    """One object for equal small sets: millions of activities share a few code sets."""
+    if not value:
+        return _EMPTY
+    found = _INTERNED.get(value)
+    if found is not None:
+        return found
+    if len(_INTERNED) < _INTERN_LIMIT:
+        _INTERNED[value] = value
+    return value
+
+
 def _codes(name: str) -> Any:
     def item(value: object) -> str:
         return check_identifier(name, value)
 
     def convert(value: object) -> frozenset[str]:
-        return to_frozenset(item, name, value)
+        return _shared(to_frozenset(item, name, value))
 
     return convert
 
@@ -188,7 +205,8 @@ def _texts(name: str) -> Any:
         return check_identifier(name, value.strip())
 
     def convert(value: object) -> frozenset[str]:
-        return to_frozenset(item, name, value)
+        found = to_frozenset(item, name, value)
+        return found if found else _EMPTY
 
     return convert
 
@@ -239,7 +257,7 @@ def _participant_record(value: object) -> ServiceRecordId | None:
 
 
 def _teams(value: object) -> frozenset[TeamId]:
-    return to_frozenset(_ident("teams", TeamId), "teams", value)
+    return _shared(to_frozenset(_ident("teams", TeamId), "teams", value))
 
 
 def _count(value: object) -> int | None:

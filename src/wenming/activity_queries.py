@@ -99,7 +99,7 @@ def _month(key: tuple[int, int]) -> str:
 
 
 def _sort_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple((v is None, "" if v is None else v) for v in row)
+    return tuple([(v is None, "" if v is None else v) for v in row])
 
 
 def activity_counts(
@@ -181,15 +181,22 @@ def activity_counts(
                 k = tuple(base)
                 keyed[k] = keyed.get(k, 0) + 1
     divisions: Mapping[Any, Any] = network.table("divisions") if "town" in dims else {}
+    shown: dict[Any, tuple[Any, Any]] = {None: (None, None)}  # town → (short code, name)
+    months: dict[Any, str] = {}
     rows = []
     for key, n in keyed.items():
         row: list[Any] = []
         for d, v in zip(dims, key, strict=True):
             if d == "town":
-                row.append(None if v is None else v.short)
-                row.append(getattr(divisions.get(v), "name", None) if v is not None else None)
+                pair = shown.get(v)
+                if pair is None:
+                    pair = shown[v] = (v.short, getattr(divisions.get(v), "name", None))
+                row += pair
             elif d == "month":
-                row.append(_month(v))
+                month = months.get(v)
+                if month is None:
+                    month = months[v] = _month(v)
+                row.append(month)
             else:
                 row.append(v)
         row.append(n)
