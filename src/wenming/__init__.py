@@ -21,6 +21,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from wenming.coverage import Coverage, LevelCoverage, coverage
+from wenming.coverage_more import coverage_by, coverage_series
 from wenming.divisions import (
     Coordinates,
     Division,
@@ -48,6 +49,23 @@ from wenming.errors import (
     WenmingError,
     raise_for_issues,
 )
+from wenming.governance import (
+    Allocation,
+    FundingLine,
+    FundingPurpose,
+    FundingSource,
+    FundingTotals,
+    Mechanism,
+    MechanismKind,
+    Scorecard,
+    ScorecardWeights,
+    TownScore,
+    fen,
+    funding_totals,
+    mechanisms_of,
+    missing_mechanisms,
+    scorecard,
+)
 from wenming.ids import PostId, SiteId, VenueId
 from wenming.links import Area, Link
 from wenming.network import Network, NetworkRecords, Record
@@ -61,6 +79,7 @@ from wenming.people import (
     holders,
     post_kind,
 )
+from wenming.reach import reach
 from wenming.responsibility import (
     ChainEntry,
     Gap,
@@ -102,6 +121,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "Allocation",
     "Area",
     "Centre",
     "ChainEntry",
@@ -115,6 +135,10 @@ __all__ = [
     "DuplicateIdError",
     "FileAccessError",
     "FormatError",
+    "FundingLine",
+    "FundingPurpose",
+    "FundingSource",
+    "FundingTotals",
     "Gap",
     "Have",
     "HierarchyError",
@@ -127,6 +151,8 @@ __all__ = [
     "LevelCoverage",
     "Link",
     "LinkKind",
+    "Mechanism",
+    "MechanismKind",
     "Network",
     "NetworkInvalidError",
     "NetworkRecords",
@@ -139,6 +165,8 @@ __all__ = [
     "Relation",
     "Responsibility",
     "ResponsibilityChain",
+    "Scorecard",
+    "ScorecardWeights",
     "Section",
     "Severity",
     "Site",
@@ -146,6 +174,7 @@ __all__ = [
     "SiteKind",
     "Station",
     "Tenure",
+    "TownScore",
     "TownshipType",
     "UnknownIdError",
     "UrbanRuralClass",
@@ -159,20 +188,28 @@ __all__ = [
     "__version__",
     "check",
     "coverage",
+    "coverage_by",
+    "coverage_series",
     "dump",
     "dumps",
+    "fen",
+    "funding_totals",
     "holder",
     "holders",
     "load",
     "load_records",
     "loads",
     "loads_records",
+    "mechanisms_of",
+    "missing_mechanisms",
     "post_kind",
     "raise_for_issues",
+    "reach",
     "register_rule",
     "responsibilities_of",
     "responsibility_chain",
     "responsibility_chains",
+    "scorecard",
     "validate",
     "validate_file",
     "validate_text",

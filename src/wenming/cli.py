@@ -11,6 +11,8 @@
     The network as a graph file (see ``wenming.graph``).
 ``wenming plot coverage|time|tree|chain … -o FILE.png|.svg``
     Pictures of coverage, the site tree and a responsibility chain (extra ``plot``).
+``wenming scorecard [FILE] [--as-of DATE] [--json]``
+    One row per town: Station coverage, 包村 links, heads in post, six haves, score.
 ``wenming ledger init|post|balance|history|verify FILE …``
     A points ledger in a SQLite file (see ``wenming ledger --help``).
 
