@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from wenming.awards import Award, AwardCategory, awards_by_town
 from wenming.coverage import Coverage, LevelCoverage, coverage
 from wenming.coverage_more import coverage_by, coverage_series
 from wenming.divisions import (
@@ -101,6 +102,18 @@ from wenming.serialization import (
     validate_file,
     validate_text,
 )
+from wenming.service import (
+    CalendarDay,
+    Certificate,
+    ServicePolicy,
+    ServiceRecord,
+    StarScheme,
+    WorkCalendar,
+    certificate,
+    minutes_by_team,
+    minutes_by_volunteer,
+    star_levels,
+)
 from wenming.sites import (
     Centre,
     Have,
@@ -113,7 +126,9 @@ from wenming.sites import (
     Venue,
     VenueKind,
 )
+from wenming.teams import Membership, Team, TeamLevel, TeamProfile, check_profile
 from wenming.validation import ValidationContext, check, register_rule, validate
+from wenming.volunteers import Consent, ResidentId, Volunteer
 
 try:
     __version__ = version("wenming")
@@ -123,8 +138,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "Allocation",
     "Area",
+    "Award",
+    "AwardCategory",
+    "CalendarDay",
     "Centre",
+    "Certificate",
     "ChainEntry",
+    "Consent",
     "Coordinates",
     "Coverage",
     "Division",
@@ -153,6 +173,7 @@ __all__ = [
     "LinkKind",
     "Mechanism",
     "MechanismKind",
+    "Membership",
     "Network",
     "NetworkInvalidError",
     "NetworkRecords",
@@ -163,16 +184,23 @@ __all__ = [
     "PostKind",
     "Record",
     "Relation",
+    "ResidentId",
     "Responsibility",
     "ResponsibilityChain",
     "Scorecard",
     "ScorecardWeights",
     "Section",
+    "ServicePolicy",
+    "ServiceRecord",
     "Severity",
     "Site",
     "SiteId",
     "SiteKind",
+    "StarScheme",
     "Station",
+    "Team",
+    "TeamLevel",
+    "TeamProfile",
     "Tenure",
     "TownScore",
     "TownshipType",
@@ -184,9 +212,14 @@ __all__ = [
     "VenueKind",
     "VersionError",
     "VillageType",
+    "Volunteer",
     "WenmingError",
+    "WorkCalendar",
     "__version__",
+    "awards_by_town",
+    "certificate",
     "check",
+    "check_profile",
     "coverage",
     "coverage_by",
     "coverage_series",
@@ -201,6 +234,8 @@ __all__ = [
     "loads",
     "loads_records",
     "mechanisms_of",
+    "minutes_by_team",
+    "minutes_by_volunteer",
     "missing_mechanisms",
     "post_kind",
     "raise_for_issues",
@@ -210,6 +245,7 @@ __all__ = [
     "responsibility_chain",
     "responsibility_chains",
     "scorecard",
+    "star_levels",
     "validate",
     "validate_file",
     "validate_text",

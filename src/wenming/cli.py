@@ -11,6 +11,8 @@
     The network as a graph file (see ``wenming.graph``).
 ``wenming plot coverage|time|tree|chain … -o FILE.png|.svg``
     Pictures of coverage, the site tree and a responsibility chain (extra ``plot``).
+``wenming teams [FILE]``
+    The volunteer-team profile report against "1+8+N".
 ``wenming scorecard [FILE] [--as-of DATE] [--json]``
     One row per town: Station coverage, 包村 links, heads in post, six haves, score.
 ``wenming ledger init|post|balance|history|verify FILE …``
@@ -38,7 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from wenming import __version__, _cli_graph, _cli_people
+from wenming import __version__, _cli_graph, _cli_people, _cli_volunteers
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.errors import Severity, WenmingError
@@ -98,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path, metavar="FILE", help="a network file")
     check.add_argument("--json", action="store_true", help="print JSON")
     add_ledger_parser(commands)
+    _cli_volunteers.add_parsers(commands)
     _cli_people.add_parsers(commands)
     _cli_graph.add_parsers(commands)
     return parser
@@ -135,6 +138,8 @@ def _summary(args: argparse.Namespace) -> int:
             "people": people,
             "validation": {"errors": errors, "warnings": warnings},
         }
+        if network.table("volunteers") or network.table("teams"):
+            data["volunteers"] = _cli_volunteers.volunteer_counts(network, as_of=args.as_of)
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
     title = network.name or "(unnamed network)"
@@ -149,6 +154,10 @@ def _summary(args: argparse.Namespace) -> int:
         print(f"{name:<10} {n:>7}")
     print()
     print(cov)
+    lines = _cli_volunteers.summary_lines(network, as_of=args.as_of)
+    if lines:
+        print()
+        print("\n".join(lines))
     if errors or warnings:
         target = "FILE" if args.file is None else str(args.file)
         print()
@@ -206,7 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     try:
         args = _parser().parse_args(argv)
-        if args.command == "ledger":
+        if args.command in _cli_volunteers.COMMANDS:
+            status = _cli_volunteers.run(args)
+        elif args.command == "ledger":
             status = run_ledger(args)
         elif args.command in _cli_people.COMMANDS:
             status = _cli_people.run(args)
