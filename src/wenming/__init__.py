@@ -20,6 +20,13 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from wenming.activities import Activity, BrandProject, Experience, Participant
+from wenming.activity_queries import (
+    activity_counts,
+    category_coverage,
+    inactive_stations,
+    participation,
+)
 from wenming.awards import Award, AwardCategory, awards_by_town
 from wenming.coverage import Coverage, LevelCoverage, coverage
 from wenming.coverage_more import coverage_by, coverage_series
@@ -81,6 +88,7 @@ from wenming.people import (
     post_kind,
 )
 from wenming.reach import reach
+from wenming.requests import IllegalTransitionError, RequestEvent, RequestState, ServiceRequest
 from wenming.responsibility import (
     ChainEntry,
     Gap,
@@ -126,6 +134,14 @@ from wenming.sites import (
     Venue,
     VenueKind,
 )
+from wenming.tables import Table
+from wenming.taxonomy import (
+    Category,
+    Taxonomy,
+    TaxonomyUse,
+    UnknownCategoryError,
+    default_taxonomy,
+)
 from wenming.teams import Membership, Team, TeamLevel, TeamProfile, check_profile
 from wenming.validation import ValidationContext, check, register_rule, validate
 from wenming.volunteers import Consent, ResidentId, Volunteer
@@ -136,11 +152,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "Activity",
     "Allocation",
     "Area",
     "Award",
     "AwardCategory",
+    "BrandProject",
     "CalendarDay",
+    "Category",
     "Centre",
     "Certificate",
     "ChainEntry",
@@ -153,6 +172,7 @@ __all__ = [
     "DivisionLevel",
     "DivisionTable",
     "DuplicateIdError",
+    "Experience",
     "FileAccessError",
     "FormatError",
     "FundingLine",
@@ -163,6 +183,7 @@ __all__ = [
     "Have",
     "HierarchyError",
     "HostKind",
+    "IllegalTransitionError",
     "InUseError",
     "Institute",
     "InvariantError",
@@ -177,6 +198,7 @@ __all__ = [
     "Network",
     "NetworkInvalidError",
     "NetworkRecords",
+    "Participant",
     "Person",
     "Point",
     "Post",
@@ -184,6 +206,8 @@ __all__ = [
     "PostKind",
     "Record",
     "Relation",
+    "RequestEvent",
+    "RequestState",
     "ResidentId",
     "Responsibility",
     "ResponsibilityChain",
@@ -192,18 +216,23 @@ __all__ = [
     "Section",
     "ServicePolicy",
     "ServiceRecord",
+    "ServiceRequest",
     "Severity",
     "Site",
     "SiteId",
     "SiteKind",
     "StarScheme",
     "Station",
+    "Table",
+    "Taxonomy",
+    "TaxonomyUse",
     "Team",
     "TeamLevel",
     "TeamProfile",
     "Tenure",
     "TownScore",
     "TownshipType",
+    "UnknownCategoryError",
     "UnknownIdError",
     "UrbanRuralClass",
     "ValidationContext",
@@ -216,19 +245,23 @@ __all__ = [
     "WenmingError",
     "WorkCalendar",
     "__version__",
+    "activity_counts",
     "awards_by_town",
+    "category_coverage",
     "certificate",
     "check",
     "check_profile",
     "coverage",
     "coverage_by",
     "coverage_series",
+    "default_taxonomy",
     "dump",
     "dumps",
     "fen",
     "funding_totals",
     "holder",
     "holders",
+    "inactive_stations",
     "load",
     "load_records",
     "loads",
@@ -237,6 +270,7 @@ __all__ = [
     "minutes_by_team",
     "minutes_by_volunteer",
     "missing_mechanisms",
+    "participation",
     "post_kind",
     "raise_for_issues",
     "reach",

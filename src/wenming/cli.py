@@ -11,6 +11,8 @@
     The network as a graph file (see ``wenming.graph``).
 ``wenming plot coverage|time|tree|chain … -o FILE.png|.svg``
     Pictures of coverage, the site tree and a responsibility chain (extra ``plot``).
+``wenming activities [FILE] [--by town|month|category] [--from DATE --to DATE]``
+    Activity counts; ``wenming taxonomy [FILE] [--lang zh|en]`` prints the scheme.
 ``wenming teams [FILE]``
     The volunteer-team profile report against "1+8+N".
 ``wenming scorecard [FILE] [--as-of DATE] [--json]``
@@ -40,7 +42,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from wenming import __version__, _cli_graph, _cli_people, _cli_volunteers
+from wenming import __version__, _cli_activities, _cli_graph, _cli_people, _cli_volunteers
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.errors import Severity, WenmingError
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     add_ledger_parser(commands)
     _cli_volunteers.add_parsers(commands)
     _cli_people.add_parsers(commands)
+    _cli_activities.add_parsers(commands)
     _cli_graph.add_parsers(commands)
     return parser
 
@@ -126,6 +129,7 @@ def _summary(args: argparse.Namespace) -> int:
     # rules a network can hold (two Institutes on one town); say so here too.
     issues = validate(network)
     people = _cli_people.people_counts(network)
+    activities = _cli_activities.summary_counts(network)
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
     if args.json:
@@ -136,6 +140,7 @@ def _summary(args: argparse.Namespace) -> int:
             "sites": {kind.value: n for kind, n in counts.items()},
             "coverage": cov.to_dict(),
             "people": people,
+            "activities": activities,
             "validation": {"errors": errors, "warnings": warnings},
         }
         if network.table("volunteers") or network.table("teams"):
@@ -153,6 +158,10 @@ def _summary(args: argparse.Namespace) -> int:
     for name, n in people.items():
         print(f"{name:<10} {n:>7}")
     print()
+    if any(activities.values()):
+        for name, n in activities.items():
+            print(f"{name:<22} {n:>7}")
+        print()
     print(cov)
     lines = _cli_volunteers.summary_lines(network, as_of=args.as_of)
     if lines:
@@ -221,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = run_ledger(args)
         elif args.command in _cli_people.COMMANDS:
             status = _cli_people.run(args)
+        elif args.command in _cli_activities.COMMANDS:
+            status = _cli_activities.run(args)
         elif args.command in _cli_graph.COMMANDS:
             status = _cli_graph.run(args)
         else:
