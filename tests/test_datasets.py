@@ -31,5 +31,5 @@ def test_each_call_gives_an_independent_copy() -> None:
     assert a is not b
     from wenming import Division
 
-    a.add_division(Division(code="610924101201", name="x"))
+    a.add_division(Division(code="610924101399", name="x"))
     assert a != ziyang()
