@@ -40,6 +40,7 @@ from wenming.activity_queries import (
     participation,
 )
 from wenming.divisions import DivisionLevel
+from wenming.insurance import Insurance
 from wenming.service import ServiceRecord
 from wenming.tables import Table
 from wenming.taxonomy import default_taxonomy
@@ -168,6 +169,7 @@ def test_generated_activity_networks_validate_and_round_trip(net: Network) -> No
 def test_every_record_round_trips_through_the_file() -> None:
     net = net_of(
         Volunteer(id="v1", name="王芳", registered="2020-01-01"),
+        Insurance(id="ins-1", volunteer="v1", start="2023-01-01", insurer="人保财险"),
         ServiceRecord(
             id="r1",
             volunteer="v1",
@@ -303,6 +305,35 @@ class _Policy:
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day < self.end
+
+
+def test_risky_activity_needs_every_participant_insured_through_validate() -> None:
+    # The real insurance section: a risky activity whose participants are not all
+    # covered on every day of it is an error at the participant's path.
+    volunteers = [Volunteer(id=v, name="志愿者", registered="2020-01-01") for v in ("v1", "v2")]
+    risky = Activity(
+        id="a1",
+        title="抢险",
+        start="2023-08-05",
+        end="2023-08-06",
+        site="s1",
+        risky=True,
+        participants=["v1", "v2"],
+    )
+    covered = Insurance(id="i1", volunteer="v1", start="2023-01-01", end="2024-01-01")
+    short = Insurance(id="i2", volunteer="v2", start="2023-01-01", end="2023-08-06")
+    issues = [
+        i
+        for i in validate(net_of(*volunteers, covered, short, risky))
+        if i.code == "risky-uninsured"
+    ]
+    assert [i.path for i in issues] == ["$.activities[0].participants[1].volunteer"]
+    assert "not insured on 2023-08-06" in issues[0].message
+    longer = Insurance(id="i2", volunteer="v2", start="2023-01-01")
+    assert validate(net_of(*volunteers, covered, longer, risky)) == ()
+    # Removing a volunteer takes their insurance records with it (cascade).
+    net = net_of(*volunteers, covered, longer)
+    assert [r.id for r in net.remove("v2", section="volunteers", cascade=True)] == ["v2", "i2"]
 
 
 def test_risky_activity_insurance_rule_is_ready() -> None:

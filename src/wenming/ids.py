@@ -24,6 +24,7 @@ __all__ = [
     "BrandProjectId",
     "CertificateId",
     "ConsentId",
+    "InsuranceId",
     "EntryId",
     "ExperienceId",
     "FundingId",
@@ -94,6 +95,9 @@ VolunteerId = NewType("VolunteerId", str)
 """Identifies a registered volunteer: the surrogate volunteer number, never an ID number."""
 
 ConsentId = NewType("ConsentId", str)
+
+InsuranceId = NewType("InsuranceId", str)
+"""Identifies an insurance policy covering a volunteer (risky activities need one)."""
 """Identifies a consent record (a volunteer's, or a guardian's, consent to a purpose)."""
 
 TeamLevelId = NewType("TeamLevelId", str)

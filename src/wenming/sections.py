@@ -9,7 +9,7 @@ Examples
 --------
 >>> [s.name for s in SECTIONS]
 ['divisions', 'post_kinds', 'posts', 'sites', 'venues', 'people', 'tenures', 'areas', 'links', \
- 'volunteers', 'consents', 'team_levels', 'teams', 'memberships', \
+ 'volunteers', 'consents', 'insurance', 'team_levels', 'teams', 'memberships', \
  'calendar', 'service_records', 'certificates', 'award_categories', 'awards', 'mechanism_kinds', \
  'mechanisms', 'funding', 'allocations', 'taxonomy', 'brand_projects', 'activities', \
  'experiences', 'requests']
@@ -24,6 +24,7 @@ from wenming.activities import ACTIVITIES, BRAND_PROJECTS, EXPERIENCES
 from wenming.awards import AWARD_CATEGORIES, AWARDS
 from wenming.divisions import DIVISIONS
 from wenming.governance import ALLOCATIONS, FUNDING, MECHANISM_KINDS, MECHANISMS
+from wenming.insurance import INSURANCE
 from wenming.links import AREAS, LINKS
 from wenming.people import PEOPLE, POST_KINDS, POSTS, TENURES
 from wenming.requests import REQUESTS
@@ -48,6 +49,7 @@ SECTIONS: tuple[Section[Any, Any], ...] = (
     LINKS,
     VOLUNTEERS,
     CONSENTS,
+    INSURANCE,
     TEAM_LEVELS,
     TEAMS,
     MEMBERSHIPS,
