@@ -151,8 +151,8 @@ def test_root_gives_a_subtree() -> None:
 
 
 def test_unknown_layer_and_root_are_refused() -> None:
-    with pytest.raises(InvariantError, match=r"unknown layer 'teams'; the layers are: divisions"):
-        to_networkx(county(), layers=["sites", "teams"])
+    with pytest.raises(InvariantError, match=r"unknown layer 'team'; the layers are: divisions"):
+        to_networkx(county(), layers=["sites", "team"])
     with pytest.raises(UnknownIdError, match=r"root 'nowhere': the network holds no such site"):
         to_networkx(county(), root="nowhere")
     with pytest.raises(InvariantError, match="no layer selected"):
@@ -364,9 +364,9 @@ def test_cli_export_and_plot_handlers(tmp_path: Path) -> None:
         ["export", "--layers", "sites", "--root", "centre-610924", "-o", str(out)]
     )
     assert _cli_graph.run(args) == 0
-    assert nx.read_gexf(out).number_of_nodes() == 18
-    with pytest.raises(InvariantError, match="unknown layer 'teams'"):
-        _cli_graph.run(parser.parse_args(["export", "--layers", "teams", "-o", str(out)]))
+    assert nx.read_gexf(out).number_of_nodes() == len(ziyang().sites)
+    with pytest.raises(InvariantError, match="unknown layer 'team'"):
+        _cli_graph.run(parser.parse_args(["export", "--layers", "team", "-o", str(out)]))
     pytest.importorskip("matplotlib")
     png = tmp_path / "t.png"
     assert _cli_graph.run(parser.parse_args(["plot", "tree", "-o", str(png)])) == 0

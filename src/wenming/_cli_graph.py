@@ -51,7 +51,10 @@ def add_parsers(subparsers: Any) -> None:
     export.add_argument(
         "--layers",
         metavar="LAYERS",
-        help=f"comma-separated layers (default: all of {', '.join(layer_names())})",
+        help=(
+            f"comma-separated layers (default: {','.join(layer_names(default_only=True))}; "
+            f"also: {','.join(sorted(set(layer_names()) - set(layer_names(default_only=True))))})"
+        ),
     )
     export.add_argument("--as-of", type=_date, metavar="DATE", help="only what exists that day")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
