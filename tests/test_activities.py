@@ -40,7 +40,10 @@ from wenming.activity_queries import (
     participation,
 )
 from wenming.divisions import DivisionLevel
+from wenming.errors import InUseError, UnknownIdError
 from wenming.insurance import Insurance
+from wenming.network import NetworkRecords
+from wenming.sections import SECTION_OF_TYPE
 from wenming.service import ServiceRecord
 from wenming.tables import Table
 from wenming.taxonomy import default_taxonomy
@@ -76,6 +79,13 @@ def net_of(*records: Any) -> Network:
     net = Network()
     net.add_all([*base(), *records])
     return net
+
+
+def records_of(*records: Any) -> NetworkRecords:
+    groups: dict[str, list[Any]] = {}
+    for record in [*base(), *records]:
+        groups.setdefault(SECTION_OF_TYPE[type(record)].name, []).append(record)
+    return NetworkRecords(**groups)  # type: ignore[arg-type]
 
 
 def _acts(net: Network) -> list[Activity]:
@@ -248,7 +258,9 @@ def test_participants_must_be_registered_volunteers_with_their_own_records() -> 
             recorded="2023-08-06",
         )
 
-    net = net_of(
+    # A document holding participants a network would refuse (v3 and r9 unknown):
+    # validation names each with its nested path.
+    net = records_of(
         Volunteer(id="v1", name="甲", registered="2020-01-01"),
         Volunteer(id="v2", name="乙", registered="2023-09-01"),
         record("r1", "v1", "a1"),
@@ -628,3 +640,43 @@ def test_cli_activities_and_taxonomy(tmp_path: Any, capsys: pytest.CaptureFixtur
         "experiences": 0,
         "requests": 0,
     }
+
+
+def test_a_participant_cannot_be_removed_while_the_activity_stands() -> None:
+    # Participation is history: neither removing the volunteer nor their service
+    # record is allowed, even with cascade=True; removing the activity first is.
+    net = net_of(
+        Volunteer(id="v1", name="王芳", registered="2020-01-01"),
+        ServiceRecord(
+            id="r1",
+            volunteer="v1",
+            activity="a1",
+            date="2023-08-05",
+            minutes=90,
+            recorded="2023-08-06",
+        ),
+        Activity(
+            id="a1",
+            title="义诊",
+            start="2023-08-05",
+            site="s1",
+            participants=[Participant(volunteer="v1", record="r1")],
+        ),
+    )
+    before = net.records()
+    for target, section in (("v1", "volunteers"), ("r1", "service_records")):
+        for cascade in (False, True):
+            with pytest.raises(InUseError, match="activity 'a1' \\(participants\\)"):
+                net.remove(target, section=section, cascade=cascade)
+            assert net.records() == before
+    net.remove("a1", section="activities")
+    assert [r.id for r in net.remove("v1", section="volunteers", cascade=True)] == ["v1", "r1"]
+
+
+def test_adding_an_activity_with_an_unknown_participant_is_refused() -> None:
+    net = net_of(Volunteer(id="v1", name="王芳", registered="2020-01-01"))
+    with pytest.raises(UnknownIdError, match="unknown volunteer 'ghost'"):
+        net.add(
+            Activity(id="a1", title="义诊", start="2023-08-05", site="s1", participants=["ghost"])
+        )
+    assert "a1" not in net.table("activities")

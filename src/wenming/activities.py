@@ -775,6 +775,14 @@ def _parse(kind: Any) -> Any:
     return lambda value: kind(check_identifier("id", value))
 
 
+def _participant_volunteers(activity: Activity) -> frozenset[str]:
+    return frozenset(p.volunteer for p in activity.participants)
+
+
+def _participant_records(activity: Activity) -> frozenset[str]:
+    return frozenset(p.record for p in activity.participants if p.record is not None)
+
+
 def _activity_order(activity: Activity) -> tuple[dt.date, str]:
     return (activity.day, activity.id)
 
@@ -838,8 +846,28 @@ ACTIVITIES: Section[ActivityId, Activity] = Section(
             on_remove=OnRemove.DETACH,
             index="by_project",
         ),
+        # Who took part is history: a volunteer or a service record an activity
+        # names cannot be removed while the activity stands.
+        Ref(
+            field="participants",
+            item="volunteer",
+            target="volunteers",
+            code="participant-not-volunteer",
+            on_remove=OnRemove.RESTRICT,
+            index="by_participant",
+        ),
+        Ref(
+            field="participants",
+            item="record",
+            target="service_records",
+            code="unknown-participant-record",
+            on_remove=OnRemove.RESTRICT,
+            index="by_participant_record",
+        ),
     ),
     indexes=(
+        Index(name="by_participant", key=_participant_volunteers, many=True),
+        Index(name="by_participant_record", key=_participant_records, many=True),
         Index(name="by_site", key=attrgetter("site")),
         Index(name="by_venue", key=attrgetter("venue")),
         Index(name="by_team", key=attrgetter("teams"), many=True),

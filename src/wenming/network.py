@@ -599,8 +599,8 @@ class Network:
         >>> net.remove("centre-610924")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        wenming.errors.InUseError: cannot remove Centre 'centre-610924': 18 records refer ...
-        >>> len(net.remove("institute-610924101", cascade=True))
+        wenming.errors.InUseError: cannot remove Centre 'centre-610924': 290 records refer ...
+        >>> len(net.remove("point-610924100003-1", cascade=True))
         1
         """
         sec, key = self._locate(target, section)
@@ -608,6 +608,7 @@ class Network:
         removing: dict[str, dict[Any, Any]] = {s.name: {} for s in SECTIONS}
         detached: dict[tuple[str, Any], Any] = {}
         queue: list[tuple[Section[Any, Any], Any]] = [(sec, key)]
+        restricted: list[tuple[Section[Any, Any], Ref, Any, Section[Any, Any], Any]] = []
         first = True
         while queue:
             s, k = queue.pop()
@@ -624,10 +625,27 @@ class Network:
                         continue
                     if ref.on_remove is OnRemove.CASCADE:
                         queue.append((ref_section, rk))
+                    elif ref.on_remove is OnRemove.RESTRICT:
+                        restricted.append((ref_section, ref, rk, s, k))
                     else:
                         slot = (ref_section.name, rk)
                         current = detached.get(slot, tables[ref_section.name][rk])
                         detached[slot] = _detach(current, ref, k)
+        blocking = [r for r in restricted if r[2] not in removing[r[0].name]]
+        if blocking:
+            ref_section, ref, rk, s, k = blocking[0]
+            shown = ", ".join(
+                f"{rs.describe(tables[rs.name][rkey])} ({rref.field})"
+                for rs, rref, rkey, _s, _k in blocking[:5]
+            )
+            more = f" and {len(blocking) - 5} more" if len(blocking) > 5 else ""
+            raise InUseError(
+                f"cannot remove {s.describe(tables[s.name][k])}: {shown}{more} keep it as a "
+                "record of what happened; even cascade=True does not remove that history",
+                kind=s.noun,
+                id=str(k),
+                referrers=tuple((rs.name, str(rkey)) for rs, _r, rkey, _s, _k in blocking),
+            )
         for (name, rk), record in detached.items():
             if rk in removing[name]:
                 continue
@@ -811,7 +829,7 @@ class Network:
         --------
         >>> from wenming.datasets import ziyang
         >>> len(ziyang().table("divisions"))
-        20
+        227
         """
         return MappingProxyType(self._tables[_section(section).name])
 
@@ -839,8 +857,8 @@ class Network:
         Examples
         --------
         >>> from wenming.datasets import ziyang
-        >>> [d.name for d in ziyang().divisions_within("610924")][:3]
-        ['紫阳县', '城关镇', '蒿坪镇']
+        >>> [d.name for d in ziyang().divisions_within("610924101")][:3]
+        ['蒿坪镇', '双星社区', '蒿坪合成2社区']
         """
         prefix = DivisionCode.parse(code).short
         codes = self._sorted_keys("divisions")
@@ -1069,7 +1087,7 @@ class Network:
         --------
         >>> from wenming.datasets import ziyang
         >>> {k.value: n for k, n in ziyang().counts().items()}
-        {'centre': 1, 'institute': 17, 'station': 0, 'point': 0}
+        {'centre': 1, 'institute': 17, 'station': 207, 'point': 139}
         """
         alive = self._alive_on(as_date(as_of))
         tally = Counter(s.kind for s in self._sites.values() if alive(s))

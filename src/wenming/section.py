@@ -57,6 +57,9 @@ class OnRemove(enum.StrEnum):
     """Remove the referring record too (a site under a removed site)."""
     DETACH = "detach"
     """Drop the reference from the referring record (a venue's list of sites)."""
+    RESTRICT = "restrict"
+    """Refuse the removal even with ``cascade=True`` (an activity's participants:
+    history that must not vanish with a volunteer)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -83,6 +86,11 @@ class Ref:
         Keys that are always known although the target section need not hold
         them: a vocabulary's shipped defaults (the post kinds), which a network
         may add to or override by holding a record with the same key.
+    item : str, optional
+        The field holds nested records (an activity's participants) and the key
+        is this attribute of each. Such a reference is checked when records are
+        added and followed on removal; unknown keys in documents are reported by
+        the section's own rule, which can name the nested path.
     """
 
     field: str
@@ -92,12 +100,16 @@ class Ref:
     on_remove: OnRemove = OnRemove.CASCADE
     index: str | None = None
     defaults: frozenset[Any] = frozenset()
+    item: str | None = None
 
     def keys(self, record: Any) -> tuple[Any, ...]:
         """The keys a record refers to through this field."""
         value = getattr(record, self.field, None)
         if value is None:
             return ()
+        if self.item is not None:
+            item = self.item
+            return tuple(sorted({k for x in value if (k := getattr(x, item)) is not None}))
         if self.many:
             return tuple(sorted(value))
         return (value,)

@@ -630,7 +630,11 @@ def _decode_section(
     """
     by_tag = section.by_tag
     single = None if by_tag else section.types[0]
-    shared = [(ref.field, canonical.get(ref.target, {})) for ref in section.refs if not ref.many]
+    shared = [
+        (ref.field, canonical.get(ref.target, {}))
+        for ref in section.refs
+        if not ref.many and ref.item is None
+    ]
     plans = {cls: plan_of(cls) for cls in section.types}
     out: list[Any] = []
     append = out.append

@@ -105,6 +105,8 @@ def _unknown_references(ctx: ValidationContext) -> Iterator[Issue]:
     for section in SECTIONS:
         records = ctx.records.of(section.name)
         for ref in section.refs:
+            if ref.item is not None:
+                continue  # nested references: the section's own rule names the nested path
             target = by_name[ref.target]
             known = ctx.index(ref.target)
             if not ref.many:
