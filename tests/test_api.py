@@ -60,6 +60,7 @@ def test_public_names_are_pinned() -> None:
         "IllegalTransitionError",
         "InUseError",
         "Institute",
+        "Insurance",
         "InvariantError",
         "Issue",
         "IssueError",
@@ -135,6 +136,7 @@ def test_public_names_are_pinned() -> None:
         "funding_totals",
         "holder",
         "holders",
+        "idle_teams",
         "inactive_stations",
         "load",
         "load_records",
@@ -154,9 +156,12 @@ def test_public_names_are_pinned() -> None:
         "responsibility_chains",
         "scorecard",
         "star_levels",
+        "team_coverage",
         "validate",
         "validate_file",
         "validate_text",
+        "volunteer_overlap",
+        "volunteers_per_station",
     ]
 
 

@@ -75,6 +75,7 @@ from wenming.governance import (
     scorecard,
 )
 from wenming.ids import PostId, SiteId, VenueId
+from wenming.insurance import Insurance
 from wenming.links import Area, Link
 from wenming.network import Network, NetworkRecords, Record
 from wenming.people import (
@@ -142,6 +143,12 @@ from wenming.taxonomy import (
     UnknownCategoryError,
     default_taxonomy,
 )
+from wenming.team_queries import (
+    idle_teams,
+    team_coverage,
+    volunteer_overlap,
+    volunteers_per_station,
+)
 from wenming.teams import Membership, Team, TeamLevel, TeamProfile, check_profile
 from wenming.validation import ValidationContext, check, register_rule, validate
 from wenming.volunteers import Consent, ResidentId, Volunteer
@@ -186,6 +193,7 @@ __all__ = [
     "IllegalTransitionError",
     "InUseError",
     "Institute",
+    "Insurance",
     "InvariantError",
     "Issue",
     "IssueError",
@@ -261,6 +269,7 @@ __all__ = [
     "funding_totals",
     "holder",
     "holders",
+    "idle_teams",
     "inactive_stations",
     "load",
     "load_records",
@@ -280,7 +289,10 @@ __all__ = [
     "responsibility_chains",
     "scorecard",
     "star_levels",
+    "team_coverage",
     "validate",
     "validate_file",
     "validate_text",
+    "volunteer_overlap",
+    "volunteers_per_station",
 ]
