@@ -40,7 +40,7 @@ def test_summary_json_of_a_file_as_of_a_date(tmp_path: Path) -> None:
     result = run("summary", str(path), "--json", "--as-of", "2023-08-01")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["sites"] == {"centre": 1, "institute": 17, "station": 0, "point": 0}
+    assert data["sites"] == {"centre": 1, "institute": 17, "station": 207, "point": 139}
     assert data["as_of"] == "2023-08-01"
     towns = next(lv for lv in data["coverage"]["levels"] if lv["level"] == "town")
     assert (towns["covered"], towns["total"], towns["ratio"]) == (17, 17, 1.0)
@@ -56,15 +56,17 @@ def test_validate_a_clean_file(tmp_path: Path) -> None:
 
 def test_validate_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     doc = json.loads(ziyang_text())
-    doc["sites"][3]["parent"] = "x"
-    doc["sites"][5]["id"] = doc["sites"][4]["id"]
+    # Two Points nothing refers to (the Ziyang sites: 1 Centre, 17 Institutes, 207
+    # Stations, then 139 Points), so that each change is exactly one error.
+    doc["sites"][360]["parent"] = "x"
+    doc["sites"][362]["id"] = doc["sites"][361]["id"]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     result = run("validate", str(path))
     assert result.returncode == 1
     out = result.stdout.splitlines()
-    assert any("$.sites[3].parent: unknown site 'x' (not in $.sites)" in line for line in out)
-    assert any("$.sites[5].id: duplicate site id" in line for line in out)
+    assert any("$.sites[360].parent: unknown site 'x' (not in $.sites)" in line for line in out)
+    assert any("$.sites[362].id: duplicate site id" in line for line in out)
     assert out[-1] == f"{path}: 2 error(s), 0 warning(s)"
     result = run("validate", str(path), "--json")
     assert result.returncode == 1
@@ -75,16 +77,16 @@ def test_validate_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
 
 def test_validate_reports_shape_errors_as_issues(tmp_path: Path) -> None:
     doc = json.loads(ziyang_text())
-    doc["sites"][2]["division"] = "61092"
-    doc["sites"][4]["name"] = 3
+    doc["sites"][360]["division"] = "61092"  # Points nothing refers to
+    doc["sites"][362]["name"] = 3
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run("validate", str(path))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:3] == ["error", "format", "$.sites[2].division:"]
-    assert "$.sites[2].division: division code '61092' has 5 digits" in lines[0]
-    assert "$.sites[4].name: expected a string, not int" in lines[1]
+    assert lines[0].split()[:3] == ["error", "format", "$.sites[360].division:"]
+    assert "$.sites[360].division: division code '61092' has 5 digits" in lines[0]
+    assert "$.sites[362].name: expected a string, not int" in lines[1]
     assert lines[-1] == f"{path}: 2 error(s), 0 warning(s)"
 
 

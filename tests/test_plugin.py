@@ -19,10 +19,10 @@ def test_the_fixtures_work_in_a_downstream_suite(pytester: pytest.Pytester) -> N
             assert validate(wenming_network) == ()
 
         def test_a_fresh_copy_each_time(wenming_network):
-            wenming_network.remove("institute-610924101")  # does not leak into the next test
+            wenming_network.remove("point-610924100003-1")  # does not leak into the next test
 
         def test_a_fresh_copy_each_time_again(wenming_network):
-            assert "institute-610924101" in wenming_network
+            assert "point-610924100003-1" in wenming_network
 
         def test_factory(wenming_network_factory):
             a = wenming_network_factory(seed=3, counties=2)

@@ -11,13 +11,13 @@ Examples
 >>> cov = coverage(ziyang())
 >>> cov.towns.covered, cov.towns.total, cov.towns.ratio, cov.towns.full
 (17, 17, 1.0, True)
->>> cov.villages.full, cov.full  # no villages in this release's dataset
-(False, False)
+>>> cov.villages.full, cov.full
+(True, True)
 >>> print(cov)
 level     site       covered  total  ratio
 county    Centre           1      1  100.0%
 town      Institute       17     17  100.0%
-village   Station          0      0       —
+village   Station        207    207  100.0%
 """
 
 from __future__ import annotations

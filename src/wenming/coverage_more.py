@@ -206,7 +206,7 @@ def coverage_by(
     >>> from wenming.datasets import ziyang
     >>> print(coverage_by(ziyang(), "town", within="610924101"))
     town         name           towns  ratio    villages  ratio
-    610924101    蒿坪镇            1/1    100.0%     0/0          —
+    610924101    蒿坪镇           1/1    100.0%    16/16    100.0%
     """
     group_level = _GROUP_LEVEL.get(by)
     if group_level is None:
@@ -522,7 +522,7 @@ def link_coverage(
     >>> from wenming.datasets import ziyang
     >>> towns, stations = link_coverage(ziyang(), as_of="2023-08-01")
     >>> towns.covered, towns.total, stations.total
-    (17, 17, 0)
+    (17, 17, 207)
     """
     day = as_date(as_of)
     towns: set[DivisionCode] = set()

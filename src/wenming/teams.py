@@ -628,8 +628,8 @@ def check_profile(
     --------
     >>> from wenming.datasets import ziyang
     >>> report = check_profile(ziyang(), as_of="2023-08-01")
-    >>> report.ok, report.rows[3].sites, report.rows[3].short
-    (False, 17, 17)
+    >>> report.ok, report.rows[3].sites, report.rows[3].short, report.rows[4].short
+    (False, 17, 0, 105)
     """
     day = as_date(as_of) or dt.date.today()
     sites = network.records().sites

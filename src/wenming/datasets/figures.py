@@ -325,13 +325,13 @@ class FiguresReport:
 
     def lines(self) -> list[str]:
         """The table, one line per figure (what ``__str__`` joins)."""
-        out = [f"{'figure':<34} {'reported':>10} {'counted':>10}"]
+        out = [f"{'figure':<36} {'reported':>10} {'counted':>10}"]
         for r in self.rows:
             unit = f" ({r.figure.unit})" if r.figure.unit else ""
             counted = "-" if r.counted is None else f"{r.counted:,}"
             mark = "ok" if r.ok else "DIFFERS"
             label = f"{r.figure.label}{unit}"
-            out.append(f"{label:<34} {r.figure.shown():>10} {counted:>10}  {mark}")
+            out.append(f"{label:<36} {r.figure.shown():>10} {counted:>10}  {mark}")
         return out
 
     def __str__(self) -> str:
