@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any, TypeAlias
 
@@ -157,8 +157,15 @@ def synthetic_records(
     points_per_station: float = 0.5,
     community_share: float = 0.2,
     responsibility: bool = False,
+    towns: Callable[[Division], bool] | None = None,
 ) -> NetworkRecords:
-    """Generate the records of a synthetic network (see :func:`synthetic_network`)."""
+    """Generate the records of a synthetic network (see :func:`synthetic_network`).
+
+    ``towns`` decides which township-level divisions get an Institute (and
+    villages); by default every one but the statistics-only codes (400-599).
+    :func:`wenming.testing.generate` passes the name-and-code decision of
+    :func:`wenming.datasets.national.counts_as_town`.
+    """
     _check_count(counties)
     rng = random.Random(seed)
     if table is None:
@@ -197,7 +204,10 @@ def synthetic_records(
             centre_of[code.county] = centre
             sites.append(centre)
         elif d.level is DivisionLevel.TOWN:
-            if code.township_type is TownshipType.STATISTICAL:
+            if towns is None:
+                if code.township_type is TownshipType.STATISTICAL:
+                    continue
+            elif not towns(d):
                 continue
             parent = centre_of.get(code.county) or centre_of.get(code[:4] + "00")
             if parent is None:

@@ -1,5 +1,12 @@
 """Hypothesis strategies for wenming records and networks (needs ``hypothesis``).
 
+One strategy per record family (:func:`divisions`, :func:`sites`, :func:`posts`,
+:func:`volunteers`, :func:`teams`, :func:`activities`, :func:`ledgers`), valid
+networks (:func:`networks` and the ``*_networks`` variants), and
+:func:`invalid_networks`, which plants exactly one named defect. Importing this
+module registers a strategy for each record type with Hypothesis, so
+``st.from_type(Centre)`` draws valid Centres.
+
 Examples
 --------
 >>> from hypothesis import given, settings
@@ -45,14 +52,23 @@ if TYPE_CHECKING:
     from wenming.requests import ServiceRequest
 
 __all__ = [
+    "DEFECTS",
+    "activities",
     "activity_networks",
     "division_codes",
+    "divisions",
+    "invalid_networks",
+    "ledgers",
     "names",
     "networks",
+    "posts",
     "request_walks",
     "resident_ids",
     "responsible_networks",
+    "sites",
+    "teams",
     "volunteer_networks",
+    "volunteers",
 ]
 
 _LENGTHS = {
@@ -552,3 +568,326 @@ def volunteer_networks(draw: st.DrawFn, /, max_volunteers: int = 6) -> Network:
                     )
     net.add_all(records)
     return net
+
+
+# ---------------------------------------------------------------------------- records (issue 11)
+#
+# One strategy per record family, drawing one record at a time from small
+# integers and short names, so that Hypothesis shrinks a failing example to the
+# plainest record: the first code, the shortest name, no optional field.
+
+
+def divisions(level: DivisionLevel | str | None = None) -> st.SearchStrategy[Division]:
+    """Division records of ``level`` (any level by default), with optional details.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> find(divisions("town"), lambda d: True).level
+    <DivisionLevel.TOWN: 4>
+    """
+    return st.builds(
+        Division,
+        code=division_codes(level),
+        name=names(),
+        urban_rural=st.none() | st.sampled_from(list(UrbanRuralClass)),
+        population=st.none() | st.integers(0, 100_000),
+    )
+
+
+_SITE_LEVELS = {
+    "centre": DivisionLevel.COUNTY,
+    "institute": DivisionLevel.TOWN,
+    "station": DivisionLevel.VILLAGE,
+    "point": DivisionLevel.VILLAGE,
+}
+
+
+@st.composite
+def _site(draw: st.DrawFn, kind: str) -> Site:
+    code = draw(division_codes(_SITE_LEVELS[kind]))
+    common: dict[str, Any] = {
+        "id": SiteId(f"{kind[0]}{code.short}"),
+        "name": draw(names()),
+        "division": code,
+        "established": draw(_dates),
+    }
+    if kind == "centre":
+        return Centre(**common, six_haves=draw(_haves))
+    parent = {"institute": "c", "station": "i", "point": "s"}[kind]
+    common["parent"] = SiteId(f"{parent}{code.short[: 6 if kind == 'institute' else 9]}")
+    if kind == "institute":
+        return Institute(**common, six_haves=draw(_haves))
+    if kind == "station":
+        return Station(**common, six_haves=draw(_haves))
+    return Point(**common, host=draw(st.sampled_from(list(HostKind))))
+
+
+def sites(kind: str | None = None) -> st.SearchStrategy[Site]:
+    """Single site records (Centre, Institute, Station or Point) on divisions of their level.
+
+    Ids follow the factories' pattern (``c610924``, ``i610924101`` …) and each
+    names the parent its division implies; use :func:`networks` for sites that
+    fit together.
+
+    Parameters
+    ----------
+    kind : {"centre", "institute", "station", "point"}, optional
+        One kind only (any kind by default).
+    """
+    kinds = [kind] if kind is not None else list(_SITE_LEVELS)
+    return st.one_of(*(_site(k) for k in kinds))
+
+
+def posts() -> st.SearchStrategy[Any]:
+    """Post records of the shipped kinds, each on a division of its kind's level."""
+    from wenming.people import DEFAULT_POST_KINDS, Post
+
+    kinds = sorted(DEFAULT_POST_KINDS.values(), key=lambda k: k.id)
+
+    @st.composite
+    def post(draw: st.DrawFn) -> Post:
+        kind = draw(st.sampled_from(kinds))
+        code = draw(division_codes(kind.level))
+        return Post(
+            id=f"post-{code.short}-{kind.id}", name=draw(names()), kind=kind.id, division=code
+        )
+
+    return post()
+
+
+def volunteers(*, sensitive: bool = False) -> st.SearchStrategy[Any]:
+    """Volunteer records; with ``sensitive``, some hold a valid, synthetic ID number and phone."""
+    from wenming.volunteers import Sex, Volunteer
+
+    @st.composite
+    def volunteer(draw: st.DrawFn) -> Volunteer:
+        registered = draw(st.dates(dt.date(2018, 1, 1), dt.date(2024, 12, 31)))
+        extra: dict[str, Any] = {}
+        if sensitive:
+            extra["id_number"] = draw(st.none() | resident_ids())
+            extra["phone"] = draw(st.none() | st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+        if extra.get("id_number") is None:  # else the ID number gives the sex
+            extra["sex"] = draw(st.none() | st.sampled_from(list(Sex)))
+        return Volunteer(
+            id=f"V{draw(st.integers(0, 9_999_999)):07d}",
+            name=draw(names()),
+            residence=draw(st.none() | division_codes("village")),
+            registered=registered,
+            skills=draw(
+                st.frozensets(st.sampled_from(["义诊", "宣讲", "法律", "理发"]), max_size=2)
+            ),
+            **extra,
+        )
+
+    return volunteer()
+
+
+def teams() -> st.SearchStrategy[Any]:
+    """Team records of the shipped levels and kinds (site, head and parent ids optional)."""
+    from wenming.teams import Team, TeamKind
+
+    return st.builds(
+        Team,
+        id=st.integers(0, 999).map(lambda n: f"T{n}"),
+        name=names(),
+        level=st.sampled_from(["corps", "brigade", "squad"]),
+        kind=st.sampled_from(list(TeamKind)),
+        site=st.none() | st.integers(0, 9).map(lambda n: f"s{n}"),
+        parent=st.none() | st.integers(0, 9).map(lambda n: f"T{n}"),
+        established=st.none() | st.dates(dt.date(2018, 1, 1), dt.date(2024, 12, 31)),
+    )
+
+
+def activities() -> st.SearchStrategy[Any]:
+    """Activity records with default-taxonomy codes, on 2023 days, at sites ``s0``-``s9``."""
+    from wenming.activities import Activity
+
+    content, themes, formats = _taxonomy_codes()
+    return st.builds(
+        Activity,
+        id=st.integers(0, 99_999).map(lambda n: f"A{n}"),
+        title=names(),
+        start=st.dates(dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+        site=st.integers(0, 9).map(lambda n: f"s{n}"),
+        categories=st.frozensets(st.sampled_from(content), max_size=3),
+        themes=st.frozensets(st.sampled_from(themes), max_size=2),
+        formats=st.frozensets(st.sampled_from(formats), max_size=2),
+        beneficiaries=st.none() | st.integers(0, 500),
+    )
+
+
+@st.composite
+def ledgers(draw: st.DrawFn, *, max_accounts: int = 3, max_entries: int = 8) -> Any:
+    """An in-memory volunteer-points ledger with accounts and service and adjustment entries.
+
+    The entries are posted through the ledger, so every rule of the scheme
+    holds; the caller closes the ledger (``ledger.close()``).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(ledgers())
+    ... def check(ledger):
+    ...     try:
+    ...         total = sum(e.points for e in ledger.entries())
+    ...         assert sum(ledger.balances().values()) == total
+    ...     finally:
+    ...         ledger.close()
+    >>> check()
+    """
+    from wenming.points import Ledger, volunteer_hours
+
+    ledger = Ledger.in_memory(volunteer_hours())
+    zone = dt.timezone(dt.timedelta(hours=8))
+    at = dt.datetime(2024, 1, 1, 8, tzinfo=zone)
+    accounts = [f"v-{i:04d}" for i in range(draw(st.integers(1, max_accounts)))]
+    ledger.open_accounts(accounts, at=at, operator="clerk")
+    for n in range(draw(st.integers(0, max_entries))):
+        at += dt.timedelta(minutes=draw(st.integers(1, 10_000)))
+        account = draw(st.sampled_from(accounts))
+        if draw(st.booleans()):
+            minutes = draw(st.integers(6, 600))  # under 6 minutes earns no point
+            ledger.earn_service(account, f"rec-{n}", minutes, at=at, operator="clerk")
+        else:
+            points = draw(st.integers(1, 50))
+            ledger.adjust(account, points, "补录", key=f"adj-{n}", at=at, operator="clerk")
+    return ledger
+
+
+# ---------------------------------------------------------------------------- invalid networks
+
+DEFECTS: tuple[str, ...] = (
+    "unknown-parent",
+    "unknown-division",
+    "unknown-head",
+    "unknown-venue-site",
+    "duplicate-id",
+    "duplicate-claim",
+    "parent-kind",
+    "division-level",
+    "established-before-parent",
+)
+"""The defects :func:`invalid_networks` plants, by the issue code ``validate`` reports."""
+
+
+@st.composite
+def invalid_networks(draw: st.DrawFn, defects: tuple[str, ...] = DEFECTS) -> tuple[Any, str]:
+    """A network's records with exactly one named defect: ``(records, code)``.
+
+    For testing a downstream service's error handling: ``validate(records)``
+    reports exactly one issue, and its code is ``code`` (an error, but for
+    ``established-before-parent``, a warning). The records are a
+    :class:`~wenming.NetworkRecords` (a duplicate id cannot be added to a
+    :class:`~wenming.Network`); names and dates vary around a county with a
+    Centre, an Institute, a Station and a Point.
+
+    Parameters
+    ----------
+    defects : tuple of str
+        The defects to choose from (default :data:`DEFECTS`).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from wenming import validate
+    >>> @settings(max_examples=10)
+    ... @given(invalid_networks())
+    ... def check(case):
+    ...     records, code = case
+    ...     assert [i.code for i in validate(records)] == [code]
+    >>> check()
+    """
+    from wenming.network import NetworkRecords
+
+    code = draw(st.sampled_from(defects))
+    county = DivisionCode.parse(f"{draw(st.integers(11, 82)):02d}01{draw(st.integers(1, 99)):02d}")
+    town = DivisionCode.parse(f"{county.short}{draw(st.integers(100, 199)):03d}")
+    village = DivisionCode.parse(f"{town.short}{draw(st.integers(200, 399)):03d}")
+    day = draw(st.dates(dt.date(2018, 1, 1), dt.date(2022, 12, 31)))
+    divisions = [
+        Division(code=county, name=draw(names())),
+        Division(code=town, name=draw(names())),
+        Division(code=village, name=draw(names())),
+    ]
+    centre = Centre(id=SiteId("c"), name=draw(names()), division=county)
+    institute = Institute(id=SiteId("i"), name=draw(names()), division=town, parent="c")
+    station = Station(
+        id=SiteId("s"), name=draw(names()), division=village, parent="i", established=day
+    )
+    point = Point(
+        id=SiteId("p"),
+        name=draw(names()),
+        division=village,
+        parent="s",
+        host=draw(st.sampled_from(list(HostKind))),
+        established=day + dt.timedelta(days=draw(st.integers(0, 400))),
+    )
+    sites: list[Site] = [centre, institute, station, point]
+    venues = [Venue(id=VenueId("v"), kind=draw(st.sampled_from(list(VenueKind))), sites={"s"})]
+    if code == "unknown-parent":
+        sites[2] = attrs.evolve(station, parent="nowhere")
+    elif code == "unknown-division":
+        other = DivisionCode.parse(f"{town.short}{draw(st.integers(400, 599)):03d}")
+        sites[3] = attrs.evolve(point, division=other, parent="i")
+    elif code == "unknown-head":
+        sites[2] = attrs.evolve(station, head="nobody")
+    elif code == "unknown-venue-site":
+        venues[0] = attrs.evolve(venues[0], sites={"s", "nowhere"})
+    elif code == "duplicate-id":
+        sites.append(attrs.evolve(point, name=draw(names())))
+    elif code == "duplicate-claim":
+        sites.append(attrs.evolve(station, id=SiteId("s2"), established=None))
+    elif code == "parent-kind":
+        sites[2] = attrs.evolve(station, parent="c")
+        sites[3] = attrs.evolve(point, parent="i")
+    elif code == "division-level":
+        sites[1] = attrs.evolve(institute, division=village)
+    elif code == "established-before-parent":
+        sites[3] = attrs.evolve(
+            point, established=day - dt.timedelta(days=draw(st.integers(1, 400)))
+        )
+    else:
+        raise InvariantError(
+            f"unknown defect {code!r}; invalid_networks plants one of {', '.join(DEFECTS)}",
+            field="defects",
+            value=code,
+        )
+    records = NetworkRecords(
+        name=draw(st.just("") | names()), divisions=divisions, sites=sites, venues=venues
+    )
+    return records, code
+
+
+# ---------------------------------------------------------------------------- type strategies
+#
+# Importing this module registers a strategy for each record type, so that
+# ``st.from_type(Centre)`` (and ``@given(site=...)`` with type hints via
+# ``st.builds``) draws valid records. Registering is global to Hypothesis and
+# done once; importing again changes nothing.
+
+
+def _register() -> None:
+    from wenming.activities import Activity
+    from wenming.people import Post
+    from wenming.teams import Team
+    from wenming.volunteers import Volunteer
+
+    table: dict[type, st.SearchStrategy[Any]] = {
+        Division: divisions(),
+        Centre: _site("centre"),
+        Institute: _site("institute"),
+        Station: _site("station"),
+        Point: _site("point"),
+        Post: posts(),
+        Volunteer: volunteers(),
+        Team: teams(),
+        Activity: activities(),
+        Network: networks(),
+    }
+    for cls, strategy in table.items():
+        st.register_type_strategy(cls, strategy)
+
+
+_register()

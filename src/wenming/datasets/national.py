@@ -1,0 +1,239 @@
+"""The national division tables, read from a folder you give, and what counts as a town.
+
+wenming does not ship the official tables (see the datasets page): a user points
+:func:`national_table` at their own copy of the 2023 province-to-township CSV
+tables, or sets the ``WENMING_DIVISIONS`` environment variable.
+
+:func:`township_role` decides what a township-level row is from its name and its
+code together (the digit rule alone misreads three groups of rows of the 2023
+table), and :func:`counts_as_town` says whether coverage should expect an
+Institute on it. :func:`check_membership` is the opt-in rule that reports county
+and township codes the table does not know, with the nearest real codes.
+
+Examples
+--------
+>>> from wenming import Division
+>>> township_role(Division(code="230803198", name="向阳区直辖村级区划"))
+<TownshipRole.PLACEHOLDER: 'placeholder'>
+>>> township_role(Division(code="320505402", name="枫桥街道"))
+<TownshipRole.STREET: 'street'>
+>>> township_role(Division(code="110105021", name="南磨房地区"))
+<TownshipRole.AREA_OFFICE: 'area_office'>
+>>> township_role(Division(code="610924401", name="紫阳经济开发区"))
+<TownshipRole.STATISTICAL: 'statistical'>
+>>> counts_as_town(Division(code="610924101", name="蒿坪镇"))
+True
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wenming.divisions import Division, DivisionCode, DivisionLevel, DivisionTable, TownshipType
+from wenming.errors import Issue, Severity, UnknownIdError
+
+if TYPE_CHECKING:
+    from wenming.network import Network, NetworkRecords
+
+__all__ = [
+    "DIVISIONS_ENV",
+    "TownshipRole",
+    "check_membership",
+    "counts_as_town",
+    "national_table",
+    "nearest_codes",
+    "township_role",
+]
+
+DIVISIONS_ENV = "WENMING_DIVISIONS"
+"""The environment variable naming the folder of division tables."""
+
+EDITION = "2023"
+
+
+def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
+    """Read the national province-to-township tables from a folder (cached per folder).
+
+    Parameters
+    ----------
+    path : str or PathLike, optional
+        A folder holding ``provinces.csv``, ``cities.csv``, ``areas.csv`` and
+        ``streets.csv`` (the 2023 statistical edition's layout); the
+        ``WENMING_DIVISIONS`` environment variable when omitted.
+
+    Raises
+    ------
+    UnknownIdError
+        No ``path`` and no ``WENMING_DIVISIONS``: wenming ships no tables.
+    FileAccessError, FormatError
+        As :meth:`wenming.DivisionTable.read_csv_dir`.
+    """
+    if path is None:
+        path = os.environ.get(DIVISIONS_ENV) or None
+    if path is None:
+        raise UnknownIdError(
+            "division tables",
+            DIVISIONS_ENV,
+            "wenming ships no national division tables: pass the folder of your copy "
+            f"(provinces.csv, cities.csv, areas.csv, streets.csv) or set {DIVISIONS_ENV}",
+        )
+    return _read(str(Path(path).resolve()))
+
+
+@cache
+def _read(folder: str) -> DivisionTable:
+    return DivisionTable.read_csv_dir(folder, edition=EDITION)
+
+
+class TownshipRole(enum.StrEnum):
+    """What a township-level row is, decided from its name and its code together."""
+
+    STREET = "street"
+    """街道 (also one coded 4xx/5xx: the name wins)."""
+    TOWN = "town"
+    """镇."""
+    TOWNSHIP = "township"
+    """乡 (民族乡, 苏木 …)."""
+    AREA_OFFICE = "area_office"
+    """地区办事处 (Beijing's 0xx 地区): township-level, a town for coverage."""
+    STATISTICAL = "statistical"
+    """Development zones, farms, parks … (4xx/5xx): statistics only, not a town."""
+    PLACEHOLDER = "placeholder"
+    """直辖村级区划 (198): villages that belong to no township; not a town."""
+    OTHER = "other"
+    """600-999: not assigned by the rules."""
+
+    @property
+    def is_town(self) -> bool:
+        """True for the roles coverage counts as a town (an Institute is expected)."""
+        return self in _TOWN_ROLES
+
+
+_TOWN_ROLES = frozenset(
+    {TownshipRole.STREET, TownshipRole.TOWN, TownshipRole.TOWNSHIP, TownshipRole.AREA_OFFICE}
+)
+_BY_DIGITS = {
+    TownshipType.STREET: TownshipRole.STREET,
+    TownshipType.TOWN: TownshipRole.TOWN,
+    TownshipType.TOWNSHIP: TownshipRole.TOWNSHIP,
+    TownshipType.STATISTICAL: TownshipRole.STATISTICAL,
+    TownshipType.OTHER: TownshipRole.OTHER,
+}
+
+
+def township_role(division: Division) -> TownshipRole | None:
+    """The role of a township-level division; ``None`` at other levels.
+
+    The name decides where it is explicit: ``…直辖村级区划`` is a placeholder,
+    ``…地区`` an area office, ``…街道`` a street, and a name ending in 镇 or 乡 (but
+    not a grouping such as ``…直属乡镇``) a town or township, whatever the code's
+    digits say. Otherwise the digit rule (:attr:`DivisionCode.township_type`).
+    """
+    if division.level is not DivisionLevel.TOWN:
+        return None
+    name = division.name.strip()
+    digits = division.code.township_type
+    if name.endswith("直辖村级区划"):
+        return TownshipRole.PLACEHOLDER
+    if digits is TownshipType.STATISTICAL:
+        if name.endswith("街道"):
+            return TownshipRole.STREET
+        if name.endswith("镇") and not name.endswith("乡镇"):
+            return TownshipRole.TOWN
+        if name.endswith("乡") and not name.endswith("乡镇"):
+            return TownshipRole.TOWNSHIP
+        return TownshipRole.STATISTICAL
+    if digits is TownshipType.STREET and name.endswith("地区"):
+        return TownshipRole.AREA_OFFICE
+    if digits is None:
+        return None
+    return _BY_DIGITS[digits]
+
+
+def counts_as_town(division: Division) -> bool:
+    """True if coverage should expect an Institute on this township-level division."""
+    role = township_role(division)
+    return role is not None and role.is_town
+
+
+def nearest_codes(code: str, known: Iterable[DivisionCode], *, n: int = 3) -> tuple[str, ...]:
+    """The ``n`` known codes of the same level nearest ``code`` (by value, then prefix).
+
+    Examples
+    --------
+    >>> from wenming import DivisionCode
+    >>> known = [DivisionCode.parse(c) for c in ["610924101", "610924102", "610924117"]]
+    >>> nearest_codes("610924107", known, n=2)
+    ('610924102', '610924101')
+    """
+    wanted = DivisionCode.parse(code)
+    width = len(wanted.short)
+    same = sorted(k.short for k in known if len(k.short) == width)
+    if not same:
+        return ()
+    value = int(wanted.short)
+
+    def distance(c: str) -> tuple[int, int, str]:
+        pairs = enumerate(zip(c, wanted.short, strict=True))
+        shared = next((k for k, (a, b) in pairs if a != b), len(c))
+        return (-shared, abs(int(c) - value), c)
+
+    i = bisect.bisect_left(same, wanted.short)
+    window = same[max(0, i - 3 * n) : i + 3 * n]
+    return tuple(sorted(window, key=distance)[:n])
+
+
+def check_membership(network: Network | NetworkRecords, table: DivisionTable) -> tuple[Issue, ...]:
+    """The opt-in membership rule: county and township codes ``table`` does not know.
+
+    Each is a warning ``division-not-in-table`` naming up to three real codes
+    nearest it. Village codes are structure-checked only (no public table
+    holds them all), and provinces and prefectures are left to the structure
+    rules. ``validate()`` does not run this rule; call it when you hold a table.
+
+    Examples
+    --------
+    >>> from wenming import Network
+    >>> table = DivisionTable.of("t", [Division(code="610924", name="紫阳县"),
+    ...                               Division(code="610924101", name="蒿坪镇")])
+    >>> net = Network()
+    >>> net.add_all([Division(code="610924", name="紫阳县"),
+    ...              Division(code="610924107", name="合成镇")])
+    >>> [(i.code, i.subject) for i in check_membership(net, table)]
+    [('division-not-in-table', '610924107')]
+    >>> print(check_membership(net, table)[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    town 610924107 (合成镇) is not in the t division table; the nearest real codes:
+    610924101
+    """
+    from wenming.network import Network
+
+    records = network.records() if isinstance(network, Network) else network
+    divisions: tuple[Division, ...] = records.of("divisions")
+    by_level: dict[DivisionLevel, list[DivisionCode]] = {}
+    for code, division in table.items():
+        by_level.setdefault(division.level, []).append(code)
+    issues: list[Issue] = []
+    for i, d in enumerate(divisions):
+        if d.level not in (DivisionLevel.COUNTY, DivisionLevel.TOWN) or d.code in table:
+            continue
+        near = nearest_codes(d.code.short, by_level.get(d.level, ()))
+        hint = f"; the nearest real codes: {', '.join(near)}" if near else ""
+        issues.append(
+            Issue(
+                code="division-not-in-table",
+                severity=Severity.WARNING,
+                message=(
+                    f"{d.level.label} {d.code.short} ({d.name}) is not in the "
+                    f"{table.edition} division table{hint}"
+                ),
+                subject=d.code.short,
+                path=f"$.divisions[{i}].code",
+            )
+        )
+    return tuple(issues)
