@@ -77,8 +77,8 @@ def test_sigkill_mid_batch_keeps_every_commit_and_nothing_of_the_batch(tmp_path:
         assert ledger.verify() == ()
 
 
-def test_two_writer_processes_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "shared.ledger"
+def _two_writers(path: Path) -> int:
+    """Run two writer processes to completion; return how often their entries switch."""
     new_ledger(path)
     writers = [
         subprocess.Popen(
@@ -116,10 +116,21 @@ def test_two_writer_processes_lose_nothing(tmp_path: Path) -> None:
         assert len({e.key for e in found}) == 20_000
         assert ledger.balances() == expected_balances({"a": 10_000, "b": 10_000})
         assert ledger.verify() == ()
-        # the two writers really interleaved (each batch is one transaction)
         prefixes = [e.key[0] for e in found]
-        switches = sum(1 for x, y in itertools.pairwise(prefixes) if x != y)
-        assert switches >= 2
+        return sum(1 for x, y in itertools.pairwise(prefixes) if x != y)
+
+
+def test_two_writer_processes_lose_nothing(tmp_path: Path) -> None:
+    # Every run must lose and double nothing. For the test to mean something the
+    # writers must also really have overlapped (each batch is one transaction, so
+    # their entries interleave); on a loaded machine one may finish before the
+    # other is scheduled, so the scenario is run again, up to five times.
+    switches = 0
+    for attempt in range(5):
+        switches = _two_writers(tmp_path / f"shared-{attempt}.ledger")
+        if switches >= 2:
+            break
+    assert switches >= 2
 
 
 def test_replaying_a_batch_changes_nothing(tmp_path: Path) -> None:
