@@ -2,7 +2,9 @@
 
 Readers see the old file or the new one, never a half-written one; a failure
 (an exception in the writer, a full disk) leaves the target untouched and
-removes the temporary file.
+removes the temporary file. Temporary files are named ``.NAME.PID.RANDOM.tmp``;
+those a killed writer left behind (its process is gone) are removed by the next
+write to the same path. Network files, exports and pictures all go through here.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     except OSError:
         mode = 0o644
     tmp_name: str | None = None
+    _remove_stale_temporaries(target)
     try:
         fd, tmp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
@@ -62,3 +65,37 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
             with suppress(OSError):
                 os.unlink(tmp_name)
     return target
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove temporary files of earlier writes to ``target`` whose writer is gone.
+
+    A writer killed by SIGKILL cannot clean up. One of a live process (another
+    write under way) is left alone.
+    """
+    prefix = f".{target.name}."
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix) :].split(".", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or _process_alive(pid):
+            continue
+        with suppress(OSError):
+            os.unlink(target.parent / name)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists but is not ours, or cannot be asked: leave it
+    return True

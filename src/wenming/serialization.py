@@ -58,12 +58,11 @@ import enum
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from itertools import chain, groupby, islice, repeat
 from pathlib import Path
-from typing import Any, Final, Union
+from typing import Any, BinaryIO, Final, Union
 
 import attrs
 import cattrs
@@ -71,6 +70,7 @@ from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from wenming._atomic import atomic_write
 from wenming._fields import to_enum
 from wenming._gc import paused_gc
 from wenming._plain import PlainShapeError, plan_of, to_plain
@@ -1114,77 +1114,11 @@ def dump(
         If the folder cannot be written (an ``OSError`` too).
     """
     text = dumps(network, indent=indent, sensitive=sensitive).encode("utf-8")
-    target = Path(path)
-    try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    tmp_name: str | None = None
-    _remove_stale_temporaries(target)
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
-        )
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
-        tmp_name = None
-        _sync_folder(target.parent)
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot write the file: {exc.strerror or exc}", str(path)
-        ) from None
-    finally:
-        if tmp_name is not None:
-            with suppress(OSError):
-                os.unlink(tmp_name)
 
+    def write(handle: BinaryIO) -> None:
+        handle.write(text)
 
-def _remove_stale_temporaries(target: Path) -> None:
-    """Remove temporary files of earlier dumps to ``target`` whose writer is gone.
-
-    A writer killed by SIGKILL cannot clean up. Temporary files are named
-    ``.NAME.PID.RANDOM.tmp``; one whose process no longer runs is stale. One of
-    a live process (another dump under way) is left alone.
-    """
-    prefix = f".{target.name}."
-    try:
-        names = os.listdir(target.parent)
-    except OSError:
-        return
-    for name in names:
-        if not (name.startswith(prefix) and name.endswith(".tmp")):
-            continue
-        pid_text = name[len(prefix) :].split(".", 1)[0]
-        if not pid_text.isdigit():
-            continue
-        pid = int(pid_text)
-        if pid == os.getpid() or _process_alive(pid):
-            continue
-        with suppress(OSError):
-            os.unlink(target.parent / name)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # exists but is not ours, or cannot be asked: leave it
-    return True
-
-
-def _sync_folder(folder: Path) -> None:
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    atomic_write(path, write)
 
 
 # ---------------------------------------------------------------------------- fast writer
