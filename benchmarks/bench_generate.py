@@ -129,7 +129,7 @@ def _dict_records(table: Any, counties: int | None) -> list[dict[str, Any]]:
             }
             out.append(institute)
             communities = plain = 0
-            for _ in range(rng.randint(8, 16)):
+            for _ in range(rng.randint(12, 18)):  # the nation scale's villages per town
                 if rng.random() < 0.2:
                     communities += 1
                     number, vname, urban = communities, f"{d.name}合成{communities}社区", "121"
@@ -155,7 +155,8 @@ def _dict_records(table: Any, counties: int | None) -> list[dict[str, Any]]:
                     "six_haves": six(),
                 }
                 out.append(station)
-                for p in range(rng.random() < 0.5):
+                points = int(0.6) + (rng.random() < 0.6 - int(0.6))
+                for p in range(points):
                     host = rng.choice(hosts)
                     out.append(
                         {
