@@ -29,6 +29,10 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "network": ("bench_network", True),
     "points": ("bench_points", False),
     "chain": ("bench_chain", True),
+    "service": ("bench_service", False),
+    "activities": ("bench_activities", False),
+    "graph": ("bench_graph", True),
+    "generate": ("bench_generate", False),
 }
 
 

@@ -13,6 +13,8 @@
     Pictures of coverage, the site tree and a responsibility chain (extra ``plot``).
 ``wenming activities [FILE] [--by town|month|category] [--from DATE --to DATE]``
     Activity counts; ``wenming taxonomy [FILE] [--lang zh|en]`` prints the scheme.
+``wenming generate --scale county|province|nation [--seed N] [--tables DIR] -o FILE``
+    Generate a valid synthetic network and write it atomically (progress on a terminal).
 ``wenming teams [FILE]``
     The volunteer-team profile report against "1+8+N".
 ``wenming scorecard [FILE] [--as-of DATE] [--json]``
@@ -42,9 +44,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from wenming import __version__, _cli_activities, _cli_graph, _cli_people, _cli_volunteers
+from wenming import (
+    __version__,
+    _cli_activities,
+    _cli_generate,
+    _cli_graph,
+    _cli_people,
+    _cli_volunteers,
+)
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
+from wenming.datasets.figures import figures
 from wenming.errors import Severity, WenmingError
 from wenming.network import Network
 from wenming.points.cli import add_ledger_parser, run_ledger
@@ -106,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     _cli_people.add_parsers(commands)
     _cli_activities.add_parsers(commands)
     _cli_graph.add_parsers(commands)
+    _cli_generate.add_parsers(commands)
     return parser
 
 
@@ -145,6 +156,8 @@ def _summary(args: argparse.Namespace) -> int:
         }
         if network.table("volunteers") or network.table("teams"):
             data["volunteers"] = _cli_volunteers.volunteer_counts(network, as_of=args.as_of)
+        if args.file is None:
+            data["figures"] = figures(network).to_dict()
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
     title = network.name or "(unnamed network)"
@@ -163,6 +176,10 @@ def _summary(args: argparse.Namespace) -> int:
             print(f"{name:<22} {n:>7}")
         print()
     print(cov)
+    if args.file is None:
+        print()
+        print("reported (2023-08) and counted from the records:")
+        print(figures(network))
     lines = _cli_volunteers.summary_lines(network, as_of=args.as_of)
     if lines:
         print()
@@ -234,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = _cli_activities.run(args)
         elif args.command in _cli_graph.COMMANDS:
             status = _cli_graph.run(args)
+        elif args.command in _cli_generate.COMMANDS:
+            status = _cli_generate.run(args)
         else:
             status = _summary(args) if args.command == "summary" else _validate(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
