@@ -259,9 +259,9 @@ def test_add_all_is_all_or_nothing() -> None:
 def test_add_refuses_things_that_are_not_records() -> None:
     net = Network()
     with pytest.raises(InvariantError, match="not str"):
-        net.add("a site")  # type: ignore[arg-type]
+        net.add("a site")
     with pytest.raises(InvariantError, match="not int"):
-        net.add_all([1])  # type: ignore[list-item]
+        net.add_all([1])
 
 
 def test_indexes_stay_current_after_queries() -> None:
