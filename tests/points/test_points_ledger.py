@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from wenming.points import (
     InsufficientPointsError,
     Item,
     Ledger,
+    MemoryStore,
     OutOfStockError,
     PointsScheme,
     Redeem,
@@ -425,4 +426,187 @@ def test_a_batch_mixing_repeats_and_new_entries(make_ledger: MakeLedger) -> None
     assert ledger.balance("hh-1") == 113
     assert [e.key for e in ledger.history("hh-1")] == ["open:hh-1", "a1", "r1", "a2"]
     assert {s.item.code: s.stock for s in ledger.items()}["oil"] == 0
+    assert ledger.verify() == ()
+
+
+def test_plain_batches_and_every_way_out_of_the_fast_path(make_ledger: MakeLedger) -> None:
+    # The in-memory store appends a plain batch (new keys; earns and deducts under
+    # uncapped rules; adjustments) in one pass. Any other entry, at any place in the
+    # batch, must leave nothing of that pass behind and give the full check's result.
+    def plain(prefix: str) -> list[Entry]:
+        return [
+            Earn(
+                key=f"{prefix}e",
+                account="hh-1",
+                points=6,
+                rule="volunteering",
+                quantity=2,
+                at=at(),
+                operator=OP,
+            ),
+            Deduct(
+                key=f"{prefix}d", account="hh-2", points=-5, rule="littering", at=at(), operator=OP
+            ),
+            Adjust(key=f"{prefix}a", account="hh-2", points=-3, reason="r", at=at(), operator=OP),
+        ]
+
+    ledger = card_with_shop(make_ledger)
+    assert ledger.append_all(plain("p")) == tuple(plain("p"))
+    assert ledger.balances() == {"hh-1": 106, "hh-2": 92}
+    assert ledger.append_all(plain("p")) == tuple(plain("p"))  # a replay changes nothing
+    assert ledger.balances() == {"hh-1": 106, "hh-2": 92}
+    refused: list[tuple[Entry, type[Exception]]] = [
+        (
+            Earn(
+                key="x",
+                account="hh-1",
+                points=3,
+                rule="volunteering",
+                quantity=2,
+                at=at(),
+                operator=OP,
+            ),
+            EntryRejectedError,
+        ),  # wrong points
+        (
+            Earn(key="x", account="hh-1", points=5, rule="littering", at=at(), operator=OP),
+            EntryRejectedError,
+        ),  # a deducting rule as an earn
+        (
+            Deduct(key="x", account="hh-1", points=-3, rule="volunteering", at=at(), operator=OP),
+            EntryRejectedError,
+        ),  # an earning rule as a deduct
+        (
+            Earn(key="x", account="hh-1", points=5, rule="no-such-rule", at=at(), operator=OP),
+            UnknownIdError,
+        ),
+        (
+            Earn(
+                key="x",
+                account="hh-1",
+                points=5,
+                service_record="s",
+                minutes=30,
+                at=at(),
+                operator=OP,
+            ),
+            EntryRejectedError,
+        ),  # the card converts no service time
+        (
+            Adjust(key="x", account="hh-9", points=1, reason="r", at=at(), operator=OP),
+            UnknownIdError,
+        ),
+        (
+            Adjust(key="pe", account="hh-1", points=1, reason="r", at=at(), operator=OP),
+            IdempotencyConflictError,
+        ),
+        (
+            Earn(
+                key="x",
+                account="hh-1",
+                points=25,
+                rule="filial-care",
+                quantity=5,
+                at=at(),
+                operator=OP,
+            ),
+            RuleCapError,
+        ),  # capped at 20 a month
+        (
+            Redeem(key="x", account="hh-2", points=-4, item="soap", at=at(), operator=OP),
+            InsufficientPointsError,
+        ),
+        (
+            Reverse(key="x", account="hh-1", points=-1, reverses="pe", at=at(), operator=OP),
+            EntryRejectedError,
+        ),
+    ]
+    for n, (bad, error) in enumerate(refused):
+        before = snapshot(ledger)
+        with pytest.raises(error):
+            ledger.append_all([*plain(f"q{n}-"), bad, *plain(f"r{n}-")])
+        assert snapshot(ledger) == before
+    accepted: list[Entry] = [
+        Earn(
+            key="f",
+            account="hh-1",
+            points=10,
+            rule="filial-care",
+            quantity=2,
+            at=at(),
+            operator=OP,
+        ),
+        Redeem(key="s", account="hh-1", points=-4, item="soap", at=at(), operator=OP),
+        Reverse(key="v", account="hh-2", points=3, reverses="pa", at=at(), operator=OP),
+        plain("p")[0],  # a repeat
+    ]
+    for n, good in enumerate(accepted):
+        result = ledger.append_all([*plain(f"g{n}-"), good, *plain(f"h{n}-")])
+        assert result == (*plain(f"g{n}-"), good, *plain(f"h{n}-"))
+    assert ledger.balances() == {"hh-1": 106 + 4 * 12 + 10 - 4, "hh-2": 92 - 4 * 16 + 3}
+    assert ledger.verify() == ()
+
+
+def test_the_memory_fast_path_takes_plain_batches_only() -> None:
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+    earn: dict[str | None, int] = {"volunteering": 3}
+    deduct: dict[str | None, int] = {"littering": -5}
+    batch: list[Entry] = [
+        Earn(key="e", account="hh-1", points=3, rule="volunteering", at=at(), operator=OP),
+        Deduct(
+            key="d", account="hh-2", points=-10, rule="littering", quantity=2, at=at(), operator=OP
+        ),
+        Adjust(key="a", account="hh-1", points=1, reason="r", at=at(), operator=OP),
+    ]
+    assert store.append_plain(batch, earn, deduct)
+    assert ledger.entries()[2:] == tuple(batch)
+    before = snapshot(ledger)
+    capped = Earn(key="f", account="hh-1", points=5, rule="filial-care", at=at(), operator=OP)
+    for tail in (
+        [capped],
+        [batch[0]],
+        [Adjust(key="n", account="hh-9", points=1, reason="r", at=at(), operator=OP)],
+    ):
+        more = [
+            Adjust(key=f"m{i}", account="hh-2", points=1, reason="r", at=at(), operator=OP)
+            for i in range(3)
+        ]
+        assert not store.append_plain([*more, *tail], earn, deduct)
+        assert snapshot(ledger) == before
+    assert ledger.verify() == ()
+
+
+def test_an_interrupted_fast_path_writes_nothing() -> None:
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+    batch = [
+        Adjust(key=f"m{i}", account=f"hh-{i % 2 + 1}", points=1, reason="r", at=at(), operator=OP)
+        for i in range(6)
+    ]
+    before = snapshot(ledger)
+
+    class Interrupted(list[Entry]):
+        def __iter__(self) -> Iterator[Entry]:
+            yield from self[:3]
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.append_plain(Interrupted(batch), {}, {})
+    assert snapshot(ledger) == before
+
+    class FailingLog(list[Entry]):
+        def append(self, entry: Entry) -> None:
+            if entry.key == "m4":
+                raise MemoryError
+            super().append(entry)
+
+    store._entries = FailingLog(store._entries)  # the 5th entry is half written
+    with pytest.raises(MemoryError):
+        store.append_plain(batch, {}, {})
+    assert snapshot(ledger) == before
     assert ledger.verify() == ()

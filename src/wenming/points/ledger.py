@@ -486,8 +486,7 @@ def _spendable(
     return max(0, balance - pending - scheme.threshold)
 
 
-def _check_entries(entries: Iterable[Entry]) -> list[Entry]:
-    batch = list(entries)
+def _check_entries(batch: Sequence[Entry]) -> None:
     for entry in batch:
         if not isinstance(entry, _ENTRY_TYPES):
             raise InvariantError(
@@ -495,7 +494,6 @@ def _check_entries(entries: Iterable[Entry]) -> list[Entry]:
                 f"not {type(entry).__name__}",
                 value=entry,
             )
-    return batch
 
 
 class Ledger:
@@ -518,6 +516,13 @@ class Ledger:
         self._store = store
         self._scheme = store.read(lambda v: v.scheme())
         self._rules: dict[str | None, Rule] = {r.code: r for r in self._scheme.rules}
+        # the fast path (in memory): uncapped rules, earning and deducting, by code
+        self._plain_earn: dict[str | None, int] = {
+            r.code: r.points for r in self._scheme.rules if r.cap is None and r.points > 0
+        }
+        self._plain_deduct: dict[str | None, int] = {
+            r.code: r.points for r in self._scheme.rules if r.cap is None and r.points < 0
+        }
 
     # ------------------------------------------------------------ construction
 
@@ -733,10 +738,19 @@ class Ledger:
         WenmingError
             As :meth:`append`, for the first refused entry; nothing is written.
         """
-        batch = _check_entries(entries)
+        batch = list(entries)
         if not batch:
             return ()
-        return self._store.write(lambda tx: self._append(tx, batch))
+        store = self._store
+        # The common batch (new keys; earns, deducts under uncapped rules, adjustments)
+        # needs no check beyond those the memory store makes in one pass; any other
+        # entry makes it write nothing, and the batch takes the full check below.
+        if type(store) is MemoryStore and store.append_plain(
+            batch, self._plain_earn, self._plain_deduct
+        ):
+            return tuple(batch)
+        _check_entries(batch)
+        return store.write(lambda tx: self._append(tx, batch))
 
     def _append(self, tx: LedgerTransaction, batch: Sequence[Entry]) -> tuple[Entry, ...]:
         # First assume every key is new. A key that is not (or a refusal, which may be

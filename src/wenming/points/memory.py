@@ -2,7 +2,10 @@
 
 Writes are serial (a lock) and atomic (a failed write is undone before the lock
 is released). Nothing survives the process; there is no hash chain, since no one
-can edit the entries behind the ledger's back.
+can edit the entries behind the ledger's back. A batch of plain entries (new
+keys; earns and deducts under uncapped rules, adjustments) is appended in one
+checked pass, :meth:`MemoryStore.append_plain`; the ledger checks any other
+batch in full.
 
 Examples
 --------
@@ -15,11 +18,11 @@ Examples
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from wenming.points.accounts import Account, Household
-from wenming.points.entries import Entry, Reverse
+from wenming.points.entries import Adjust, Deduct, Earn, Entry, Reverse
 from wenming.points.schemes import PointsScheme
 from wenming.points.shop import Item, StockLine
 from wenming.points.store import GENESIS, KeyClash, LedgerTransaction, LedgerView, Posted
@@ -67,6 +70,81 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release."""
+
+    def append_plain(
+        self,
+        entries: Sequence[Entry],
+        earn: Mapping[str | None, int],
+        deduct: Mapping[str | None, int],
+    ) -> bool:
+        """Append a batch of plain entries in one pass, or write nothing and return ``False``.
+
+        The :class:`~wenming.points.Ledger`'s fast path for the common batch: every
+        entry an :class:`Earn` under a rule in ``earn``, a :class:`Deduct` under a
+        rule in ``deduct`` (rule code to its points; the ledger passes its uncapped
+        rules of the right sign) with ``points`` the rule's points × ``quantity``,
+        or an :class:`Adjust`; each with a new key, on an existing account. Those
+        entries need no other check. At the first entry that is anything else, the
+        entries appended so far are taken back and ``False`` is returned: the
+        ledger then checks the batch in full.
+        """
+        with self._lock:
+            by_key, by_account, balances, log = (
+                self._by_key,
+                self._by_account,
+                self._balances,
+                self._entries,
+            )
+            start = len(log)
+            earn_points, deduct_points = earn.get, deduct.get
+            balance_of, log_append = balances.get, log.append
+            writing: Entry | None = None  # an entry being written, until it is in the log
+            try:
+                for entry in entries:
+                    if type(entry) is Earn:
+                        # a missing rule (or a service record) gives 0; no entry has 0 points
+                        if entry.points != earn_points(entry.rule, 0) * entry.quantity:
+                            break
+                    elif type(entry) is Deduct:
+                        if entry.points != deduct_points(entry.rule, 0) * entry.quantity:
+                            break
+                    elif type(entry) is not Adjust:
+                        break
+                    key, account = entry.key, entry.account
+                    balance = balance_of(account)
+                    if balance is None or key in by_key:
+                        break
+                    writing = entry
+                    by_key[key] = entry
+                    by_account[account].append(entry)
+                    balances[account] = balance + entry.points
+                    log_append(entry)
+                    writing = None
+                else:
+                    return True
+            except BaseException:
+                # interrupted (KeyboardInterrupt, MemoryError): take back a half-written entry
+                if writing is not None and not (len(log) > start and log[-1] is writing):
+                    assert balance is not None
+                    if by_key.get(writing.key) is writing:
+                        del by_key[writing.key]
+                    written = by_account[writing.account]
+                    if written and written[-1] is writing:
+                        written.pop()
+                    balances[writing.account] = balance
+                self._take_back(start)
+                raise
+            self._take_back(start)
+            return False
+
+    def _take_back(self, start: int) -> None:
+        """Undo :meth:`append_plain`'s appends from log position ``start`` on."""
+        log, balances = self._entries, self._balances
+        for entry in reversed(log[start:]):
+            del self._by_key[entry.key]
+            self._by_account[entry.account].pop()
+            balances[entry.account] -= entry.points
+        del log[start:]
 
 
 class _Txn:
