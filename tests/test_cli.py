@@ -177,3 +177,17 @@ def test_console_script_and_version() -> None:
     result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert result.stdout.strip() == f"wenming {wenming.__version__}"
+
+
+def test_the_command_line_starts_without_the_graph_package() -> None:
+    # Building the parser for every command must not import networkx (a tenth of
+    # a second on each `wenming` call); export and plot import it when they run.
+    code = "import sys, wenming.cli; wenming.cli._parser(); print('networkx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_export_formats_are_the_graph_packages() -> None:
+    from wenming import _cli_graph, graph
+
+    assert _cli_graph.FORMATS == graph.FORMATS

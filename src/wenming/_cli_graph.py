@@ -34,10 +34,15 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+FORMATS = ("graphml", "gexf", "json", "dot")
+"""The export formats, as ``wenming.graph.FORMATS`` (a test pins them equal).
+
+Spelled out here so that building the command line does not import the graph
+package, and with it networkx, for every ``wenming`` command."""
+
+
 def add_parsers(subparsers: Any) -> None:
     """Add the ``export`` and ``plot`` commands to an argparse ``subparsers``."""
-    from wenming.graph import FORMATS, layer_names
-
     export = subparsers.add_parser(
         "export",
         help="the network as GraphML, GEXF, node-link JSON or DOT",
@@ -52,8 +57,8 @@ def add_parsers(subparsers: Any) -> None:
         "--layers",
         metavar="LAYERS",
         help=(
-            f"comma-separated layers (default: {','.join(layer_names(default_only=True))}; "
-            f"also: {','.join(sorted(set(layer_names()) - set(layer_names(default_only=True))))})"
+            "comma-separated layers (default: the default layers; an unknown name "
+            "lists them all, and wenming.graph.layer_names() gives them too)"
         ),
     )
     export.add_argument("--as-of", type=_date, metavar="DATE", help="only what exists that day")
