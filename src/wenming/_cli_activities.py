@@ -21,8 +21,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wenming._cli_common import date_arg, network_arg
 from wenming.activity_queries import activity_counts
-from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.errors import FileAccessError
 from wenming.network import Network
 from wenming.requests import requests_by_state
@@ -33,13 +33,6 @@ __all__ = ["COMMANDS", "add_parsers", "run", "summary_counts"]
 
 COMMANDS = frozenset({"activities", "taxonomy"})
 """The commands this module handles (``args.command`` values)."""
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -58,8 +51,10 @@ def add_parsers(subparsers: Any) -> None:
     acts.add_argument(
         "--by", choices=("town", "month", "category"), default="town", help="default: town"
     )
-    acts.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first day")
-    acts.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day (included)")
+    acts.add_argument("--from", dest="start", type=date_arg, metavar="DATE", help="first day")
+    acts.add_argument(
+        "--to", dest="end", type=date_arg, metavar="DATE", help="last day (included)"
+    )
     acts.add_argument("--json", action="store_true", help="print JSON")
 
     tax = subparsers.add_parser(
@@ -84,12 +79,6 @@ def _read(file: Path) -> bytes:
         raise FileAccessError(
             exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
         ) from None
-
-
-def _network(file: Path | None) -> tuple[Network, str]:
-    if file is None:
-        return ziyang(), f"embedded dataset {ZIYANG_FILE}"
-    return loads(_read(file), source=str(file)), str(file)
 
 
 def _taxonomy(file: Path | None) -> tuple[Taxonomy, str]:
@@ -126,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(taxonomy.render(args.lang or "both"))
         return 0
-    network, source = _network(args.file)
+    network, source = network_arg(args.file)
     end = None if args.end is None else args.end + dt.timedelta(days=1)
     table = activity_counts(network, by=(args.by,), start=args.start, end=end)
     if args.json:

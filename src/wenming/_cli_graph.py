@@ -12,26 +12,16 @@ module wires :func:`add_parsers` and :func:`run` in; nothing else imports this.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from wenming.datasets import ziyang
-from wenming.errors import FileAccessError, InvariantError
-from wenming.network import Network
-from wenming.serialization import loads
+from wenming._cli_common import date_arg, network_arg
+from wenming.errors import InvariantError
 
 __all__ = ["COMMANDS", "add_parsers", "run"]
 
 COMMANDS = frozenset({"export", "plot"})
 """The commands this module handles (``args.command`` values)."""
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 FORMATS = ("graphml", "gexf", "json", "dot")
@@ -61,7 +51,7 @@ def add_parsers(subparsers: Any) -> None:
             "lists them all, and wenming.graph.layer_names() gives them too)"
         ),
     )
-    export.add_argument("--as-of", type=_date, metavar="DATE", help="only what exists that day")
+    export.add_argument("--as-of", type=date_arg, metavar="DATE", help="only what exists that day")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
     picture = subparsers.add_parser(
         "plot",
@@ -74,23 +64,11 @@ def add_parsers(subparsers: Any) -> None:
     )
     picture.add_argument("--site", metavar="SITE", help="the root (tree) or the site (chain)")
     picture.add_argument("--within", metavar="CODE", help="only inside this division (coverage)")
-    picture.add_argument("--as-of", type=_date, metavar="DATE", help="the day")
+    picture.add_argument("--as-of", type=date_arg, metavar="DATE", help="the day")
     picture.add_argument(
         "--dates", metavar="D1,D2,…", help="the dates of a coverage-over-time picture"
     )
     picture.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
-
-
-def _network(file: Path | None) -> Network:
-    if file is None:
-        return ziyang()
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
-        ) from None
-    return loads(data, source=str(file))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         An unknown layer, root or format, a missing extra, a file that does not
         load or cannot be written: the caller prints it.
     """
-    network = _network(args.file)
+    network = network_arg(args.file)[0]
     if args.command == "export":
         from wenming.graph import export
 

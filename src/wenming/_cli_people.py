@@ -14,29 +14,19 @@ imports this module.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
-from wenming.datasets import ZIYANG_FILE, ziyang
-from wenming.errors import FileAccessError
+from wenming._cli_common import date_arg, network_arg
 from wenming.governance import scorecard
 from wenming.network import Network
 from wenming.responsibility import responsibility_chain
-from wenming.serialization import loads
 
 __all__ = ["COMMANDS", "add_parsers", "people_counts", "run"]
 
 COMMANDS = frozenset({"chain", "scorecard"})
 """The commands this module handles (``args.command`` values)."""
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -53,7 +43,7 @@ def add_parsers(subparsers: Any) -> None:
     chain.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="a network file (default: Ziyang)"
     )
-    chain.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default: today)")
+    chain.add_argument("--as-of", type=date_arg, metavar="DATE", help="the day (default: today)")
     chain.add_argument("--json", action="store_true", help="print JSON")
     card = subparsers.add_parser(
         "scorecard",
@@ -67,20 +57,8 @@ def add_parsers(subparsers: Any) -> None:
     card.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="a network file (default: Ziyang)"
     )
-    card.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default: today)")
+    card.add_argument("--as-of", type=date_arg, metavar="DATE", help="the day (default: today)")
     card.add_argument("--json", action="store_true", help="print JSON")
-
-
-def _network(file: Path | None) -> tuple[Network, str]:
-    if file is None:
-        return ziyang(), f"embedded dataset {ZIYANG_FILE}"
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
-        ) from None
-    return loads(data, source=str(file)), str(file)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     WenmingError
         An unknown site, a file that does not load: the caller prints it (exit 2).
     """
-    network, source = _network(args.file)
+    network, source = network_arg(args.file)
     if args.command == "scorecard":
         card = scorecard(network, as_of=args.as_of)
         if args.json:
@@ -112,6 +90,7 @@ def people_counts(network: Network) -> dict[str, int]:
 
     Examples
     --------
+    >>> from wenming.datasets import ziyang
     >>> people_counts(ziyang())
     {'posts': 311, 'people': 312, 'tenures': 312, 'areas': 4, 'links': 228}
     """

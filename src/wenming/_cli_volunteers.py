@@ -14,16 +14,13 @@ imports this module.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+from wenming._cli_common import date_arg, network_arg
 from wenming._fields import DateLike, as_date
-from wenming.datasets import ZIYANG_FILE, ziyang
-from wenming.errors import FileAccessError
 from wenming.network import Network
-from wenming.serialization import loads
 from wenming.service import hours, minutes_by_volunteer
 from wenming.teams import check_profile, team_counts, team_levels
 from wenming.volunteers import registered_volunteers
@@ -32,13 +29,6 @@ __all__ = ["COMMANDS", "add_parsers", "run", "summary_lines", "volunteer_counts"
 
 COMMANDS = frozenset({"teams"})
 """The commands this module handles (``args.command`` values)."""
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -55,20 +45,8 @@ def add_parsers(subparsers: Any) -> None:
     teams.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="a network file (default: Ziyang)"
     )
-    teams.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default: today)")
+    teams.add_argument("--as-of", type=date_arg, metavar="DATE", help="the day (default: today)")
     teams.add_argument("--json", action="store_true", help="print JSON")
-
-
-def _network(file: Path | None) -> tuple[Network, str]:
-    if file is None:
-        return ziyang(), f"embedded dataset {ZIYANG_FILE}"
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
-        ) from None
-    return loads(data, source=str(file)), str(file)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     WenmingError
         A file that does not load (or holds sensitive data): the caller prints it (exit 2).
     """
-    network, source = _network(args.file)
+    network, source = network_arg(args.file)
     report = check_profile(network, as_of=args.as_of)
     if args.json:
         print(json.dumps({"source": source, **report.to_dict()}, ensure_ascii=False, indent=2))

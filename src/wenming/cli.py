@@ -36,7 +36,6 @@ Nothing imports this module; it is a face over the library.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -52,6 +51,7 @@ from wenming import (
     _cli_people,
     _cli_volunteers,
 )
+from wenming._cli_common import date_arg
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.datasets.figures import figures
@@ -78,13 +78,6 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="wenming",
@@ -101,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "and villages. Without FILE, the embedded Ziyang County network.",
     )
     summary.add_argument("file", nargs="?", type=Path, metavar="FILE", help="a network file")
-    summary.add_argument("--as-of", type=_date, metavar="DATE", help="count sites as of DATE")
+    summary.add_argument("--as-of", type=date_arg, metavar="DATE", help="count sites as of DATE")
     summary.add_argument("--json", action="store_true", help="print JSON")
 
     check = commands.add_parser(
