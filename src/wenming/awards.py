@@ -245,8 +245,7 @@ class Award:
 
 def award_categories(network: Network) -> Mapping[str, AwardCategory]:
     """Every award category a network knows: the four defaults and its own."""
-    own: Mapping[str, AwardCategory] = network.table("award_categories")
-    return {**DEFAULT_AWARD_CATEGORIES, **own} if own else DEFAULT_AWARD_CATEGORIES
+    return network.vocabulary("award_categories")
 
 
 def award_division(network: Network, award: Award) -> DivisionCode | None:
@@ -336,6 +335,7 @@ AWARD_CATEGORIES: Section[AwardCategoryId, AwardCategory] = Section(
     key_field="id",
     parse_key=_parse_category,
     order=attrgetter("id"),
+    defaults=DEFAULT_AWARD_CATEGORIES,
     repr_empty=False,
 )
 """The ``award_categories`` section: a county's own categories."""
@@ -354,7 +354,6 @@ AWARDS: Section[AwardId, Award] = Section(
             target="award_categories",
             code="unknown-award-category",
             index="by_category",
-            defaults=frozenset(DEFAULT_AWARD_CATEGORIES),
         ),
         Ref(
             field="volunteer",

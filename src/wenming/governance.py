@@ -547,10 +547,7 @@ class Allocation:
 
 def mechanism_kinds(network: Network) -> Mapping[str, MechanismKind]:
     """Every mechanism kind a network knows: the defaults, with its own added or overriding."""
-    own: Mapping[str, MechanismKind] = network.table("mechanism_kinds")
-    if not own:
-        return DEFAULT_MECHANISM_KINDS
-    return {**DEFAULT_MECHANISM_KINDS, **own}
+    return network.vocabulary("mechanism_kinds")
 
 
 def _county(network: Network, county: str) -> DivisionCode:
@@ -1426,6 +1423,7 @@ MECHANISM_KINDS: Section[MechanismKindId, MechanismKind] = Section(
     key_field="id",
     parse_key=_parse(MechanismKindId),
     order=attrgetter("id"),
+    defaults=DEFAULT_MECHANISM_KINDS,
     repr_empty=False,
 )
 """The ``mechanism_kinds`` section: a network's own mechanism kinds (beside the national four)."""
@@ -1450,7 +1448,6 @@ MECHANISMS: Section[MechanismId, Mechanism] = Section(
             target="mechanism_kinds",
             code="unknown-mechanism-kind",
             index="by_kind",
-            defaults=frozenset(DEFAULT_MECHANISM_KINDS),
         ),
     ),
     indexes=(

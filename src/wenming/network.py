@@ -487,7 +487,7 @@ class Network:
             same = ref.target == section.name
             for record in new:
                 for k in ref.keys(record):
-                    if k in table or (same and k in by_key) or k in ref.defaults:
+                    if k in table or (same and k in by_key) or k in target.defaults:
                         continue
                     raise UnknownIdError(
                         target.noun,
@@ -872,6 +872,21 @@ class Network:
         if keys is None:
             keys = self._sorted[section] = sorted(self._tables[section])
         return keys
+
+    def vocabulary(self, section: str | Section[K, R]) -> Mapping[K, R]:
+        """A vocabulary section's shipped records with the network's own added or overriding.
+
+        Examples
+        --------
+        >>> from wenming import Network
+        >>> sorted(Network().vocabulary("team_levels"))
+        ['brigade', 'corps', 'squad']
+        """
+        sec = _section(section)
+        own = self._tables[sec.name]
+        if not own:
+            return sec.defaults
+        return MappingProxyType({**sec.defaults, **own})
 
     def iter_records(self) -> Iterator[Record]:
         """Every record, section by section, in insertion order."""

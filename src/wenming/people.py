@@ -533,10 +533,7 @@ class Tenure:
 
 def post_kinds(network: Network) -> Mapping[str, PostKind]:
     """Every post kind a network knows: the defaults, with its own added or overriding."""
-    own: Mapping[str, PostKind] = network.table("post_kinds")
-    if not own:
-        return DEFAULT_POST_KINDS
-    return {**DEFAULT_POST_KINDS, **own}
+    return network.vocabulary("post_kinds")
 
 
 def post_kind(network: Network, kind: str) -> PostKind:
@@ -547,8 +544,7 @@ def post_kind(network: Network, kind: str) -> PostKind:
     UnknownIdError
         Neither the network nor the defaults know it.
     """
-    own: Mapping[str, PostKind] = network.table("post_kinds")
-    found = own.get(kind) or DEFAULT_POST_KINDS.get(kind)
+    found = post_kinds(network).get(kind)
     if found is None:
         known = ", ".join(sorted(post_kinds(network)))
         raise UnknownIdError("post kind", kind, f"unknown post kind {kind!r}; known: {known}")
@@ -736,6 +732,7 @@ POST_KINDS: Section[PostKindId, PostKind] = Section(
     key_field="id",
     parse_key=_parse(PostKindId),
     order=attrgetter("id"),
+    defaults=DEFAULT_POST_KINDS,
     repr_empty=False,
 )
 """The ``post_kinds`` section: a network's own post kinds (beside :data:`DEFAULT_POST_KINDS`)."""
@@ -760,7 +757,6 @@ POSTS: Section[PostId, Post] = Section(
             target="post_kinds",
             code="unknown-post-kind",
             index="by_kind",
-            defaults=frozenset(DEFAULT_POST_KINDS),
         ),
     ),
     indexes=(

@@ -82,10 +82,6 @@ class Ref:
     index : str, optional
         The name of an :class:`Index` of the referring section keyed by this
         field: removal finds referrers through it instead of a scan.
-    defaults : frozenset
-        Keys that are always known although the target section need not hold
-        them: a vocabulary's shipped defaults (the post kinds), which a network
-        may add to or override by holding a record with the same key.
     item : str, optional
         The field holds nested records (an activity's participants) and the key
         is this attribute of each. Such a reference is checked when records are
@@ -99,7 +95,6 @@ class Ref:
     code: str = "unknown-reference"
     on_remove: OnRemove = OnRemove.CASCADE
     index: str | None = None
-    defaults: frozenset[Any] = frozenset()
     item: str | None = None
 
     def keys(self, record: Any) -> tuple[Any, ...]:
@@ -258,6 +253,11 @@ class Section(Generic[K, R]):
         ``on_remove=CASCADE`` must exist too.
     show_key : callable
         Key → how messages show it.
+    defaults : mapping
+        For a vocabulary (post kinds, team levels …): the shipped records, by
+        key. They count as known to every reference without being in the
+        network; a network adds to them, or overrides one, by holding a record
+        with the same key. :meth:`wenming.Network.vocabulary` merges the two.
     repr_empty : bool
         A network's repr counts the section even when it is empty (the core
         sections do; the sections a network may well not use, such as posts,
@@ -277,6 +277,7 @@ class Section(Generic[K, R]):
     rules: tuple[tuple[str, Rule], ...] = ()
     exists_on: Callable[[R, dt.date], bool] | None = None
     show_key: Callable[[K], str] = attrs.field(default=quote)
+    defaults: Mapping[Any, R] = attrs.field(factory=dict, eq=False)
     repr_empty: bool = True
 
     @cached_property

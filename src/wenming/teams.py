@@ -378,8 +378,7 @@ class Membership:
 
 def team_levels(network: Network) -> Mapping[str, TeamLevel]:
     """Every team level a network knows: the defaults, with its own added or overriding."""
-    own: Mapping[str, TeamLevel] = network.table("team_levels")
-    return {**DEFAULT_TEAM_LEVELS, **own} if own else DEFAULT_TEAM_LEVELS
+    return network.vocabulary("team_levels")
 
 
 def team_level(network: Network, level: str) -> TeamLevel:
@@ -827,6 +826,7 @@ TEAM_LEVELS: Section[TeamLevelId, TeamLevel] = Section(
     key_field="id",
     parse_key=_parse_level,
     order=attrgetter("rank", "id"),
+    defaults=DEFAULT_TEAM_LEVELS,
     repr_empty=False,
 )
 """The ``team_levels`` section: a network's own levels (beside :data:`DEFAULT_TEAM_LEVELS`)."""
@@ -845,7 +845,6 @@ TEAMS: Section[TeamId, Team] = Section(
             target="team_levels",
             code="unknown-team-level",
             index="by_level",
-            defaults=frozenset(DEFAULT_TEAM_LEVELS),
         ),
         Ref(field="site", target="sites", code="unknown-team-site", index="by_site"),
         Ref(

@@ -115,18 +115,18 @@ def _unknown_references(ctx: ValidationContext) -> Iterator[Issue]:
                 missing = [
                     i
                     for i, k in enumerate(values)
-                    if k is not None and k not in known and k not in ref.defaults
+                    if k is not None and k not in known and k not in target.defaults
                 ]
             else:
                 missing = [
                     i
                     for i, record in enumerate(records)
-                    if any(k not in known and k not in ref.defaults for k in ref.keys(record))
+                    if any(k not in known and k not in target.defaults for k in ref.keys(record))
                 ]
             for i in missing:
                 record = records[i]
                 for k in ref.keys(record):
-                    if k not in known and k not in ref.defaults:
+                    if k not in known and k not in target.defaults:
                         yield error(
                             ref.code,
                             f"unknown {target.noun} {target.show_key(k)} (not in $.{ref.target})",
