@@ -10,9 +10,7 @@ import pytest
 
 from wenming import SiteKind, coverage, validate
 from wenming.datasets import ziyang, ziyang_text
-from wenming.datasets._trusted import trusted_records
 from wenming.datasets.figures import COUNTERS, REPORTED, Figure, Match, figures
-from wenming.serialization import loads_records
 from wenming.teams import check_profile
 
 # Domain §6, written out here again (not read from REPORTED), so that a change to
@@ -123,18 +121,6 @@ def test_synthetic_names_are_flagged_and_no_personal_numbers_ship(net: Any) -> N
     assert '"phone"' not in text
     assert not re.search(r"\b1[3-9]\d{9}\b", text)  # nothing that looks like a phone
     assert not re.search(r"\b\d{17}[\dX]\b", text)  # nor like a resident ID number
-
-
-def test_the_fast_reader_equals_the_checked_loader() -> None:
-    text = ziyang_text()
-    assert trusted_records(text, source="x") == loads_records(text)
-
-
-def test_the_fast_reader_falls_back_for_other_documents() -> None:
-    old = '{"format": "wenming.network", "version": 1, "name": "x"}'
-    assert trusted_records(old, source="x") == loads_records(old)
-    with pytest.raises(ValueError, match="format"):
-        trusted_records('{"format": "x"}', source="x")
 
 
 def test_the_file_is_compact_and_deterministic() -> None:

@@ -36,8 +36,8 @@ import gzip
 from functools import cache
 from importlib.resources import files
 
-from wenming.datasets._trusted import trusted_records
 from wenming.network import Network, NetworkRecords
+from wenming.serialization import loads_records
 
 __all__ = ["ZIYANG_FILE", "ziyang", "ziyang_text"]
 
@@ -53,9 +53,7 @@ def ziyang_text() -> str:
 
 @cache
 def _ziyang_records() -> NetworkRecords:
-    # The shipped file is the build script's output (a test pins both, and pins this
-    # reader to loads_records): read it without re-running every record's checks.
-    return trusted_records(ziyang_text(), source=f"wenming.datasets/{ZIYANG_FILE}")
+    return loads_records(ziyang_text(), source=f"wenming.datasets/{ZIYANG_FILE}")
 
 
 def ziyang() -> Network:
