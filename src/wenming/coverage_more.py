@@ -153,7 +153,7 @@ class CoverageTable:
 
 
 def _in_scope(code: DivisionCode) -> bool:
-    return not ("400" <= code[6:9] <= "599" or "400" <= code[9:] <= "599")
+    return not code.is_statistical
 
 
 def _scope(network: Network, within: str | None) -> tuple[DivisionCode | None, Iterable[Division]]:
