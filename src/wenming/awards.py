@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from wenming import _vfields as vf
+from wenming import _converters as conv
 from wenming._fields import check_identifier, optional_text, text, to_enum
 from wenming._plain import to_plain
 from wenming.divisions import DivisionCode, DivisionLevel
@@ -159,19 +159,19 @@ def _year(value: object) -> int:
 
 
 def _volunteer(value: str | None) -> VolunteerId | None:
-    return vf.optional_ident("volunteer", VolunteerId)(value)
+    return conv.optional_ident("volunteer", VolunteerId)(value)
 
 
 def _team(value: str | None) -> TeamId | None:
-    return vf.optional_ident("team", TeamId)(value)
+    return conv.optional_ident("team", TeamId)(value)
 
 
 def _community(value: str | None) -> DivisionCode | None:
-    return vf.division("community")(value)
+    return conv.division("community")(value)
 
 
 def _division(value: str | None) -> DivisionCode | None:
-    return vf.division("division")(value)
+    return conv.division("division")(value)
 
 
 _RECIPIENT_FIELDS = ("volunteer", "team", "project", "community")

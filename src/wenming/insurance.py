@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from wenming import _vfields as vf
+from wenming import _converters as conv
 from wenming._fields import DateLike, as_date, check_identifier, optional_text
 from wenming._plain import to_plain
 from wenming.ids import InsuranceId, VolunteerId
@@ -42,8 +42,8 @@ def _volunteer(value: Any) -> VolunteerId:
     return VolunteerId(check_identifier("volunteer", value))
 
 
-_start_date = vf.required_date("start")
-_end_date = vf.date("end")
+_start_date = conv.required_date("start")
+_end_date = conv.date("end")
 
 
 def _start(value: object) -> dt.date:
@@ -87,7 +87,7 @@ class Insurance:
     volunteer: VolunteerId = attrs.field(converter=_volunteer)
     start: dt.date = attrs.field(converter=_start)
     end: dt.date | None = attrs.field(
-        default=None, converter=_end, validator=vf.not_before("start")
+        default=None, converter=_end, validator=conv.not_before("start")
     )
     insurer: str | None = attrs.field(default=None, validator=optional_text)
     policy: str | None = attrs.field(default=None, validator=optional_text)

@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from wenming import _vfields as vf
+from wenming import _converters as conv
 from wenming._fields import DateLike, as_date, check_identifier, optional_text, text, to_enum
 from wenming._plain import to_plain
 from wenming.divisions import DivisionCode, DivisionLevel
@@ -118,7 +118,7 @@ def hours(minutes: int) -> Decimal:
 
 
 def _day(value: object) -> dt.date:
-    return vf.required_date("date")(value)
+    return conv.required_date("date")(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -132,7 +132,7 @@ class CalendarDay:
     """
 
     date: dt.date = attrs.field(converter=_day)
-    working: bool = attrs.field(validator=vf.flag)
+    working: bool = attrs.field(validator=conv.flag)
     name: str | None = attrs.field(default=None, validator=optional_text)
 
     def to_dict(self) -> dict[str, Any]:
@@ -220,27 +220,27 @@ def _activity(value: str) -> str:
 
 
 def _date(value: object) -> dt.date:
-    return vf.required_date("date")(value)
+    return conv.required_date("date")(value)
 
 
 def _end(value: object) -> dt.date | None:
-    return vf.date("end")(value)
+    return conv.date("end")(value)
 
 
 def _recorded(value: object) -> dt.date:
-    return vf.required_date("recorded")(value)
+    return conv.required_date("recorded")(value)
 
 
 def _team(value: str | None) -> TeamId | None:
-    return vf.optional_ident("team", TeamId)(value)
+    return conv.optional_ident("team", TeamId)(value)
 
 
 def _site(value: str | None) -> SiteId | None:
-    return vf.optional_ident("site", SiteId)(value)
+    return conv.optional_ident("site", SiteId)(value)
 
 
 def _supersedes(value: str | None) -> ServiceRecordId | None:
-    return vf.optional_ident("supersedes", ServiceRecordId)(value)
+    return conv.optional_ident("supersedes", ServiceRecordId)(value)
 
 
 def _minutes(value: object) -> int:
@@ -756,15 +756,15 @@ def _cert_minutes(value: object) -> int:
 
 
 def _issued(value: object) -> dt.date:
-    return vf.required_date("issued")(value)
+    return conv.required_date("issued")(value)
 
 
 def _period_start(value: object) -> dt.date | None:
-    return vf.date("start")(value)
+    return conv.date("start")(value)
 
 
 def _period_end(value: object) -> dt.date | None:
-    return vf.date("end")(value)
+    return conv.date("end")(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -806,7 +806,7 @@ class Certificate:
     issued: dt.date = attrs.field(converter=_issued)
     start: dt.date | None = attrs.field(default=None, converter=_period_start)
     end: dt.date | None = attrs.field(
-        default=None, converter=_period_end, validator=vf.not_before("start")
+        default=None, converter=_period_end, validator=conv.not_before("start")
     )
 
     @property

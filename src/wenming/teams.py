@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from wenming import _vfields as vf
+from wenming import _converters as conv
 from wenming._fields import DateLike, as_date, check_identifier, optional_text, text, to_enum
 from wenming._plain import to_plain
 from wenming.errors import InvariantError, Issue, Severity, UnknownIdError, quote
@@ -120,12 +120,12 @@ def _level_key(value: str) -> TeamLevelId:
 
 
 def _site_kinds(value: object) -> frozenset[SiteKind]:
-    return frozenset(to_enum(SiteKind, "site_kinds", v) for v in vf.texts("site_kinds")(value))
+    return frozenset(to_enum(SiteKind, "site_kinds", v) for v in conv.texts("site_kinds")(value))
 
 
 def _team_kinds(value: object) -> frozenset[TeamKind]:
     return frozenset(
-        to_enum(TeamKind, "first_in_command", v) for v in vf.texts("first_in_command")(value)
+        to_enum(TeamKind, "first_in_command", v) for v in conv.texts("first_in_command")(value)
     )
 
 
@@ -148,23 +148,23 @@ def _team_kind(value: object) -> TeamKind:
 
 
 def _team_site(value: str | None) -> SiteId | None:
-    return vf.optional_ident("site", SiteId)(value)
+    return conv.optional_ident("site", SiteId)(value)
 
 
 def _team_head(value: str | None) -> PostId | None:
-    return vf.optional_ident("head", PostId)(value)
+    return conv.optional_ident("head", PostId)(value)
 
 
 def _team_parent(value: str | None) -> TeamId | None:
-    return vf.optional_ident("parent", TeamId)(value)
+    return conv.optional_ident("parent", TeamId)(value)
 
 
 def _established(value: object) -> dt.date | None:
-    return vf.date("established")(value)
+    return conv.date("established")(value)
 
 
 def _closed(value: object) -> dt.date | None:
-    return vf.date("closed")(value)
+    return conv.date("closed")(value)
 
 
 def _membership_key(value: str) -> MembershipId:
@@ -180,11 +180,11 @@ def _member_team(value: str) -> TeamId:
 
 
 def _start(value: object) -> dt.date:
-    return vf.required_date("start")(value)
+    return conv.required_date("start")(value)
 
 
 def _end(value: object) -> dt.date | None:
-    return vf.date("end")(value)
+    return conv.date("end")(value)
 
 
 def _optional_team_kind(value: object) -> TeamKind | None:

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from wenming import _vfields as vf
+from wenming import _converters as conv
 from wenming._fields import DateLike, as_date, check_identifier, optional_text, text, to_enum
 from wenming._plain import SENSITIVE, to_plain
 from wenming.divisions import DivisionCode
@@ -290,11 +290,11 @@ def _sex(value: object) -> Sex | None:
 
 
 def _birth_date(value: object) -> dt.date | None:
-    return vf.date("birth_date")(value)
+    return conv.date("birth_date")(value)
 
 
 def _registered(value: object) -> dt.date:
-    return vf.required_date("registered")(value)
+    return conv.required_date("registered")(value)
 
 
 def _status(value: object) -> VolunteerStatus:
@@ -302,19 +302,19 @@ def _status(value: object) -> VolunteerStatus:
 
 
 def _status_since(value: object) -> dt.date | None:
-    return vf.date("status_since")(value)
+    return conv.date("status_since")(value)
 
 
 def _residence(value: str | None) -> DivisionCode | None:
-    return vf.division("residence")(value)
+    return conv.division("residence")(value)
 
 
 def _skills(value: object) -> frozenset[str]:
-    return vf.texts("skills")(value)
+    return conv.texts("skills")(value)
 
 
 def _categories(value: object) -> frozenset[str]:
-    return vf.texts("categories")(value)
+    return conv.texts("categories")(value)
 
 
 def _id_type(value: object) -> DocumentType:
@@ -364,7 +364,7 @@ def _status_dates(instance: Any, attribute: attrs.Attribute[Any], value: object)
                 field="status_since",
             )
         return
-    vf.not_before("registered")(instance, attribute, value)
+    conv.not_before("registered")(instance, attribute, value)
 
 
 # ---------------------------------------------------------------------------- records
@@ -483,7 +483,7 @@ class Volunteer:
     def age_on(self, day: DateLike) -> int | None:
         """Whole years of age on ``day`` (``None`` without a birth date)."""
         when = as_date(day) or dt.date.today()
-        return None if self.birth_date is None else vf.age_on(self.birth_date, when)
+        return None if self.birth_date is None else conv.age_on(self.birth_date, when)
 
     def to_dict(self, *, sensitive: bool = False) -> dict[str, Any]:
         """Return the volunteer as the file format writes it (no ID number, no phone).
@@ -502,11 +502,11 @@ def _consent_volunteer(value: str) -> VolunteerId:
 
 
 def _given(value: object) -> dt.date:
-    return vf.required_date("given")(value)
+    return conv.required_date("given")(value)
 
 
 def _withdrawn(value: object) -> dt.date | None:
-    return vf.date("withdrawn")(value)
+    return conv.date("withdrawn")(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -541,10 +541,10 @@ class Consent:
     volunteer: VolunteerId = attrs.field(converter=_consent_volunteer)
     purpose: str = attrs.field(validator=text)
     given: dt.date = attrs.field(converter=_given)
-    sensitive: bool = attrs.field(default=False, validator=vf.flag)
-    by_guardian: bool = attrs.field(default=False, validator=vf.flag)
+    sensitive: bool = attrs.field(default=False, validator=conv.flag)
+    by_guardian: bool = attrs.field(default=False, validator=conv.flag)
     withdrawn: dt.date | None = attrs.field(
-        default=None, converter=_withdrawn, validator=vf.not_before("given")
+        default=None, converter=_withdrawn, validator=conv.not_before("given")
     )
     note: str | None = attrs.field(default=None, validator=optional_text, repr=False)
 
@@ -598,7 +598,7 @@ def _rule_minor_consent(ctx: ValidationContext) -> Iterator[Issue]:
     """A volunteer under 14 at registration needs a guardian's consent given by then."""
     consents = _consents_by_volunteer(ctx)
     for i, v in enumerate(ctx.records.of("volunteers")):
-        if v.birth_date is None or vf.age_on(v.birth_date, v.registered) >= GUARDIAN_AGE:
+        if v.birth_date is None or conv.age_on(v.birth_date, v.registered) >= GUARDIAN_AGE:
             continue
         if any(c.by_guardian and c.in_force_on(v.registered) for c in consents.get(v.id, ())):
             continue

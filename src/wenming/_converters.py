@@ -1,8 +1,10 @@
-"""Converters and validators shared by the volunteer family (private).
+"""Converter and validator factories for record fields (private).
 
-The volunteers, teams, service-record and award modules take plain ``str`` and
-ISO date strings and give typed ids and dates; every failure is an
-:class:`~wenming.errors.InvariantError` naming the field.
+``ident("team", TeamId)``, ``date("end")``, ``division("site")``, ``flag`` …: the
+record modules (volunteers, teams, service records, awards, insurance) take plain
+``str`` and ISO date strings and get typed ids and dates; every failure is an
+:class:`~wenming.errors.InvariantError` naming the field. The plain validators
+these build on are in :mod:`wenming._fields` (which cannot know division codes).
 """
 
 from __future__ import annotations
