@@ -10,6 +10,9 @@ Rows (ratios measured in the same run):
 - the same against the MultiDiGraph floor: ``MultiDiGraph.add_nodes_from`` and
   ``add_edges_from`` given the *same* node and edge attribute dicts, prebuilt
   (what networkx's bulk API costs for the graph ``to_networkx`` returns);
+- the same against a DiGraph given the same prebuilt node attribute dicts
+  (``add_nodes_from``) and the bare edge list: what the site attributes cost
+  networkx itself;
 - ``MultiDiGraph.add_edges_from`` with the same edge attribute dicts / the
   DiGraph floor: how far the attribute-less floor is from any MultiDiGraph;
 - peak memory (tracemalloc) of the network and of the site graph.
@@ -146,21 +149,28 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         g.add_nodes_from(node_rows)
         g.add_edges_from(edge_rows)  # type: ignore[arg-type]
 
+    def attributed_floor() -> None:
+        g: nx.DiGraph[str] = nx.DiGraph()
+        g.add_nodes_from(node_rows)
+        g.add_edges_from(edges)
+
     def multi_edges_floor() -> None:
         g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         g.add_edges_from(edge_rows)  # type: ignore[arg-type]
 
     # Interleaved, so a noisy neighbour slows every contender alike.
-    t_edges = t_edges_paused = t_multi = t_multi_edges = t_graph = float("inf")
+    t_edges = t_edges_paused = t_multi = t_multi_edges = t_graph = t_attr = float("inf")
     for _ in range(args.repeat):
         t_edges = min(t_edges, best(floor_graph, 1))
         t_edges_paused = min(t_edges_paused, best(floor_graph, 1, paused=True))
         t_multi = min(t_multi, best(multi_floor, 1, paused=True))
         t_multi_edges = min(t_multi_edges, best(multi_edges_floor, 1, paused=True))
+        t_attr = min(t_attr, best(attributed_floor, 1, paused=True))
         t_graph = min(t_graph, best(lambda: to_networkx(net, layers=["sites"]), 1))
     rows.append(('to_networkx(["sites"]) / DiGraph.add_edges_from', t_graph, t_edges, 1.5))
     rows.append(('to_networkx(["sites"]) / same, collector paused', t_graph, t_edges_paused, 1.5))
     rows.append(('to_networkx(["sites"]) / MultiDiGraph bulk, same attrs', t_graph, t_multi, 1.5))
+    rows.append(('to_networkx(["sites"]) / DiGraph + same node attrs', t_graph, t_attr, None))
     rows.append(
         ("MultiDiGraph.add_edges_from(same attrs) / DiGraph", t_multi_edges, t_edges_paused, None)
     )

@@ -10,6 +10,7 @@ import attrs
 import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_people import DAY, county
 
 from wenming import Network
@@ -43,6 +44,45 @@ def edges_of(g: nx.MultiDiGraph[str], relation: str) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- to_networkx
+
+
+def public_site_graph(sites: list[Any], root: str | None = None) -> nx.MultiDiGraph[str]:
+    """The site layer built through networkx's public calls only."""
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    g.add_nodes_from((f"site:{s.id}", site_attributes(s)) for s in sites)
+    for s in sites:
+        if s.parent is not None and s.id != root:
+            g.add_edge(f"site:{s.parent}", f"site:{s.id}", "parent-of", relation="parent-of")
+    return g
+
+
+def assert_same_graph(g: nx.MultiDiGraph[str], h: nx.MultiDiGraph[str]) -> None:
+    assert dict(g.nodes(data=True)) == dict(h.nodes(data=True))
+    assert sorted(g.edges(keys=True, data="relation")) == sorted(
+        h.edges(keys=True, data="relation")
+    )
+    for u, v in g.edges():  # networkx's invariant: one key dict shared by succ and pred
+        assert g.succ[u][v] == g.pred[v][u]
+        assert g._succ[u][v] is g._pred[v][u]  # type: ignore[attr-defined]
+    assert set(g._succ) == set(g._pred) == set(g._node)  # type: ignore[attr-defined]
+
+
+@SLOW
+@given(networks(), st.randoms(use_true_random=False))
+def test_site_layer_equals_the_public_api_build(net: Network, rnd: Any) -> None:
+    # The layer writes networkx's dicts directly; it must give exactly what the
+    # public calls give, whatever the order of the records (children first too).
+    sites = list(net.sites.values())
+    rnd.shuffle(sites)
+    others = [r for r in net.iter_records() if r not in net.sites.values()]
+    shuffled = Network.from_records([*others, *sites])
+    g = to_networkx(shuffled, layers=["sites"])
+    assert_same_graph(g, public_site_graph(sites))
+    g.remove_node(next(iter(g)))  # still a sound networkx graph
+    root = rnd.choice(sites).id
+    sub = to_networkx(shuffled, layers=["sites"], root=root)
+    inside = [s for s in sites if f"site:{s.id}" in sub]
+    assert_same_graph(sub, public_site_graph(inside, root))
 
 
 @SLOW

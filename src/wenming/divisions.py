@@ -140,6 +140,10 @@ _LEVEL_DIGITS = {
     DivisionLevel.VILLAGE: 12,
 }
 _LENGTHS = frozenset(_LEVEL_DIGITS.values())
+_SHORT_LENGTH = (2, 2, 2, 4, 4, 6, 6, 9, 9, 9, 12, 12, 12)
+"""The short form's length for each length of a code stripped of its trailing zeros:
+the same cut as :attr:`DivisionCode.level`'s, a third of the time (``short`` is a
+hot path of graphs, exports and frames)."""
 
 
 def _normalise(code: object) -> str:
@@ -258,7 +262,7 @@ class DivisionCode(str):
         >>> DivisionCode.parse("610924100000").short
         '610924100'
         """
-        return str(self)[: _LEVEL_DIGITS[self.level]]
+        return self[: _SHORT_LENGTH[len(self.rstrip("0"))]]
 
     @property
     def province(self) -> str:

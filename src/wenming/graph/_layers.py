@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from wenming._flat import Scalar
-from wenming.divisions import Division, DivisionCode
+from wenming.divisions import _SHORT_LENGTH, Division, DivisionCode
 from wenming.graph._core import Attributes, EdgeTuple, GraphContext, Layer, register_layer
 from wenming.links import Area, Link
 from wenming.people import Person, Post, Tenure, post_kinds
@@ -118,35 +118,53 @@ def site_attributes(site: Site) -> Attributes:
 
 
 def _site_nodes(ctx: GraphContext) -> None:
-    """Add the site nodes: the hot path of a national graph, in one pass.
+    """Add the site nodes and the parent-of edges between them, in one pass.
 
-    Equal to ``(f"site:{s.id}", site_attributes(s))`` for every site (a test
-    holds them together), built without a helper call per site: the keys are added
-    first (``add_nodes_from`` with bare keys, its fast path), then each node's
-    own attribute dict is filled in place; the values many sites share (kinds,
-    division codes, dates, "six haves" sets) are formatted once and reused.
+    The hot path of a national graph. Each node's attributes equal
+    ``site_attributes(s)`` (a test holds them together); they and the edges are
+    written straight into the graph's dicts (:meth:`GraphContext.dicts`)
+    without a call per site, and the values many sites share (kinds, dates,
+    "six haves" sets) are formatted once and reused. Parent-of edges join two
+    sites of this layer, so they need no other layer's nodes and go in here.
     """
-    sites = ctx.sites()
-    keys = ctx.site_keys()
-    graph = ctx.graph
-    graph.add_nodes_from(keys.values())
-    node = graph.nodes
+    root = ctx.root
+    node, succ, pred = ctx.dicts()
     kinds: dict[type[Any], str] = {}
-    shorts: dict[DivisionCode, str] = {}
     days: dict[Any, str] = {}
     haves: dict[frozenset[Any], str] = {}
-    for site in sites:
+    short_length = _SHORT_LENGTH
+    for site in ctx.sites():
         cls = type(site)
         kind = kinds.get(cls)
         if kind is None:
             kind = kinds[cls] = cls.kind.value
-        division = site.division
-        short = shorts.get(division)
-        if short is None:
-            short = shorts[division] = division.short
+        division = site.division  # its ``short``, inlined
+        short = division[: short_length[len(division.rstrip("0"))]]
         name = site.name
-        data = node[keys[site.id]]
-        data.update(type="site", ref=site.id, label=name, kind=kind, name=name, division=short)
+        ref = site.id
+        key = "site:" + ref
+        data: Attributes = {
+            "type": "site",
+            "ref": ref,
+            "label": name,
+            "kind": kind,
+            "name": name,
+            "division": short,
+        }
+        node[key] = data
+        if key not in succ:  # a child listed first made it already
+            succ[key] = {}
+        parent = site.parent
+        if parent is None or ref == root:
+            pred[key] = {}
+        else:
+            above = "site:" + parent
+            edge = {PARENT_OF: {"relation": PARENT_OF}}
+            pred[key] = {above: edge}
+            children = succ.get(above)
+            if children is None:
+                children = succ[above] = {}
+            children[key] = edge
         when = site.established
         if when is not None:
             text = days.get(when)
@@ -170,24 +188,17 @@ def _site_nodes(ctx: GraphContext) -> None:
             data["closed"] = text
         if isinstance(site, Point):
             data["host"] = site.host.value
+    if len(succ) != len(node):  # a parent not in the graph on ``as_of``: a bare node
+        for key in succ.keys() - node.keys():
+            node[key], pred[key] = {}, {}
 
 
 def _site_edges(ctx: GraphContext) -> None:
-    sites = ctx.sites()
-    root = ctx.root
-    keys = ctx.site_keys()
-    add = ctx.graph.add_edge
-    for s in sites:
-        parent = s.parent
-        if parent is not None and s.id != root:
-            above = keys.get(parent)
-            if above is None:  # a parent not in the graph on ``as_of``
-                above = f"site:{parent}"
-            add(above, keys[s.id], PARENT_OF, relation=PARENT_OF)
     if ctx.has("divisions"):
+        keys = ctx.site_keys()
         ctx.add_edges(
             (keys[s.id], f"division:{s.division.short}", LOCATED_IN, {"relation": LOCATED_IN})
-            for s in sites
+            for s in ctx.sites()
         )
 
 
