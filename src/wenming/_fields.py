@@ -27,6 +27,8 @@ def _type_error(name: str, expected: str, value: object) -> InvariantError:
 
 
 def _encodable(name: str, value: str) -> None:
+    if value.isascii():  # no lone surrogate, and no bytes object made to find out
+        return
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
