@@ -610,3 +610,37 @@ def test_an_interrupted_fast_path_writes_nothing() -> None:
         store.append_plain(batch, {}, {})
     assert snapshot(ledger) == before
     assert ledger.verify() == ()
+
+
+def test_memory_history_is_indexed_lazily_and_undone_with_its_entries() -> None:
+    # The memory store indexes an account's history when it is first asked for;
+    # a write that fails after its own entries were indexed takes them back too.
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+
+    def adjust(key: str, account: str) -> Adjust:
+        return Adjust(key=key, account=account, points=2, reason="r", at=at(), operator=OP)
+
+    ledger.append_all([adjust("a1", "hh-1"), adjust("a2", "hh-2")])
+    assert [e.key for e in ledger.history("hh-1")][1:] == ["a1"]  # indexed now
+    ledger.append_all([adjust("a3", "hh-1")])  # appended, not indexed yet
+    before = snapshot(ledger)
+    seen: list[list[str]] = []
+
+    def work(tx: Any) -> None:
+        tx.append([adjust("a4", "hh-1"), adjust("a5", "hh-2")])
+        seen.append([e.key for e in tx.account_entries("hh-1")])  # indexes a3 and a4
+        raise RuntimeError("a failure after the read")
+
+    with pytest.raises(RuntimeError):
+        store.write(work)
+    assert len(seen) == 1 and seen[0][1:] == ["a1", "a3", "a4"]
+    assert snapshot(ledger) == before
+    assert [e.key for e in ledger.history("hh-1")][1:] == ["a1", "a3"]
+    assert [e.key for e in ledger.history("hh-2")][1:] == ["a2"]
+    ledger.append_all([adjust("a4", "hh-1")])  # the key is free again
+    assert [e.key for e in ledger.history("hh-1")][1:] == ["a1", "a3", "a4"]
+    assert ledger.balance("hh-1") == sum(e.points for e in ledger.history("hh-1"))
+    assert ledger.verify() == ()

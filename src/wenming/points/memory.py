@@ -2,7 +2,10 @@
 
 Writes are serial (a lock) and atomic (a failed write is undone before the lock
 is released). Nothing survives the process; there is no hash chain, since no one
-can edit the entries behind the ledger's back. A batch of plain entries (new
+can edit the entries behind the ledger's back. Balances are kept as entries
+arrive; each account's history is indexed when first asked for (one pass over
+the entries appended since the last time), so appending pays for the key index
+and the balance only. A batch of plain entries (new
 keys; earns and deducts under uncapped rules, adjustments) is appended in one
 checked pass, :meth:`MemoryStore.append_plain`; the ledger checks any other
 batch in full.
@@ -47,6 +50,7 @@ class MemoryStore:
         self._entries: list[Entry] = []
         self._by_key: dict[str, Entry] = {}
         self._by_account: dict[str, list[Entry]] = {}
+        self._indexed = 0  # self._entries[:_indexed] are in self._by_account
         self._balances: dict[str, int] = {}
         self._reversed: set[str] = set()
         self._stock: dict[str, StockLine] = {}
@@ -89,12 +93,7 @@ class MemoryStore:
         ledger then checks the batch in full.
         """
         with self._lock:
-            by_key, by_account, balances, log = (
-                self._by_key,
-                self._by_account,
-                self._balances,
-                self._entries,
-            )
+            by_key, balances, log = self._by_key, self._balances, self._entries
             start = len(log)
             earn_points, deduct_points = earn.get, deduct.get
             balance_of, log_append = balances.get, log.append
@@ -116,7 +115,6 @@ class MemoryStore:
                         break
                     writing = entry
                     by_key[key] = entry
-                    by_account[account].append(entry)
                     balances[account] = balance + entry.points
                     log_append(entry)
                     writing = None
@@ -128,9 +126,6 @@ class MemoryStore:
                     assert balance is not None
                     if by_key.get(writing.key) is writing:
                         del by_key[writing.key]
-                    written = by_account[writing.account]
-                    if written and written[-1] is writing:
-                        written.pop()
                     balances[writing.account] = balance
                 self._take_back(start)
                 raise
@@ -138,13 +133,30 @@ class MemoryStore:
             return False
 
     def _take_back(self, start: int) -> None:
-        """Undo :meth:`append_plain`'s appends from log position ``start`` on."""
-        log, balances = self._entries, self._balances
-        for entry in reversed(log[start:]):
-            del self._by_key[entry.key]
-            self._by_account[entry.account].pop()
+        """Undo appends from log position ``start`` on (``append_plain``'s or a transaction's).
+
+        Keys, balances and any history already indexed are taken back with the
+        entries. Balances are restored by subtraction: exact for integers.
+        """
+        log, balances, by_key = self._entries, self._balances, self._by_key
+        by_account, indexed = self._by_account, self._indexed
+        for at in range(len(log) - 1, start - 1, -1):
+            entry = log[at]
+            by_key.pop(entry.key, None)
             balances[entry.account] -= entry.points
+            if at < indexed:
+                by_account[entry.account].pop()
         del log[start:]
+        self._indexed = min(indexed, start)
+
+    def _history(self, account: str) -> list[Entry]:
+        """The account's entries in order; indexes what was appended since the last call."""
+        log, by_account = self._entries, self._by_account
+        if self._indexed < len(log):
+            for entry in log[self._indexed :]:
+                by_account[entry.account].append(entry)
+            self._indexed = len(log)
+        return by_account.get(account, [])
 
 
 class _Txn:
@@ -186,7 +198,7 @@ class _Txn:
         return self.s._reversed.intersection(keys)
 
     def account_entries(self, account: str) -> list[Entry]:
-        return list(self.s._by_account.get(account, ()))
+        return list(self.s._history(account))
 
     def postings(self) -> Iterator[Posted]:
         for seq, entry in enumerate(self.s._entries, 1):
@@ -223,31 +235,22 @@ class _Txn:
 
     def append(self, entries: Sequence[Entry]) -> None:
         s = self.s
-        by_key, by_account, balances = s._by_key, s._by_account, s._balances
+        by_key, balances = s._by_key, s._balances
         for entry in entries:
             if entry.key in by_key:
                 raise KeyClash(entry.key)
         start = len(s._entries)
-        old_balances: dict[str, int] = {}
         rev: list[str] = []
 
         def undo() -> None:
-            for entry in s._entries[start:]:
-                by_key.pop(entry.key, None)
-                by_account[entry.account].pop()
-            del s._entries[start:]
-            balances.update(old_balances)
+            s._take_back(start)
             s._reversed.difference_update(rev)
 
         self._undo.append(undo)
         s._entries.extend(entries)
         for entry in entries:
-            account = entry.account
             by_key[entry.key] = entry
-            by_account[account].append(entry)
-            if account not in old_balances:
-                old_balances[account] = balances[account]
-            balances[account] += entry.points
+            balances[entry.account] += entry.points
             if type(entry) is Reverse:
                 s._reversed.add(entry.reverses)
                 rev.append(entry.reverses)
