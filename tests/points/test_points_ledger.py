@@ -636,7 +636,8 @@ def test_memory_history_is_indexed_lazily_and_undone_with_its_entries() -> None:
 
     with pytest.raises(RuntimeError):
         store.write(work)
-    assert len(seen) == 1 and seen[0][1:] == ["a1", "a3", "a4"]
+    assert len(seen) == 1
+    assert seen[0][1:] == ["a1", "a3", "a4"]
     assert snapshot(ledger) == before
     assert [e.key for e in ledger.history("hh-1")][1:] == ["a1", "a3"]
     assert [e.key for e in ledger.history("hh-2")][1:] == ["a2"]
