@@ -57,7 +57,7 @@ def public_site_graph(sites: list[Any], root: str | None = None) -> nx.MultiDiGr
 
 
 def assert_same_graph(g: nx.MultiDiGraph[str], h: nx.MultiDiGraph[str]) -> None:
-    assert dict(g.nodes(data=True)) == dict(h.nodes(data=True))
+    assert {n: dict(d) for n, d in g.nodes(data=True)} == {n: d for n, d in h.nodes(data=True)}
     assert sorted(g.edges(keys=True, data="relation")) == sorted(
         h.edges(keys=True, data="relation")
     )
