@@ -57,7 +57,10 @@ def public_site_graph(sites: list[Any], root: str | None = None) -> nx.MultiDiGr
 
 
 def assert_same_graph(g: nx.MultiDiGraph[str], h: nx.MultiDiGraph[str]) -> None:
-    assert {n: dict(d) for n, d in g.nodes(data=True)} == {n: d for n, d in h.nodes(data=True)}
+    def nodes(graph: nx.MultiDiGraph[str]) -> dict[str, dict[str, Any]]:
+        return {n: dict(d) for n, d in graph.nodes(data=True)}
+
+    assert nodes(g) == nodes(h)
     assert sorted(g.edges(keys=True, data="relation")) == sorted(
         h.edges(keys=True, data="relation")
     )
