@@ -8,6 +8,8 @@
 - :mod:`wenming.testing.strategies`: Hypothesis strategies for every record
   family, valid and one-defect networks (needs the ``wenming[test]`` extra;
   importing it registers type strategies, so ``st.from_type(Centre)`` works).
+- :func:`generate_ledger` (from :mod:`wenming.testing.ledgers`): seeded, valid
+  points ledgers (household cards or volunteer points) over any network.
 - :mod:`wenming.testing.plugin`: the pytest fixtures (a ``pytest11`` entry point).
 
 The names below are imported on first use, so that importing the pytest
@@ -26,6 +28,7 @@ from typing import Any
 
 __all__ = [
     "generate",
+    "generate_ledger",
     "generate_records",
     "make_activity",
     "make_centre",
@@ -43,6 +46,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "generate_ledger":
+        from wenming.testing import ledgers
+
+        return ledgers.generate_ledger
     if name in __all__:
         from wenming.testing import generators
 
