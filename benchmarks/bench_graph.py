@@ -65,24 +65,55 @@ def best(fn: Callable[[], Any], repeat: int, *, paused: bool = False) -> float:
 
 
 def plain_county_pass(
-    kinds: dict[str, str], divisions: list[tuple[str, int]], on: dict[str, list[str]]
+    kinds: dict[str, str], divisions: list[tuple[str, int, str]], on: dict[str, list[str]]
 ) -> Callable[[], dict[str, list[int]]]:
-    """The floor: one pass over plain tuples and dicts, grouping by the code prefix."""
+    """The floor: one pass over plain tuples and dicts, grouping by the code prefix.
+
+    It counts what coverage counts, in plain code: no 直辖村级区划 placeholder; a
+    township coded 400-599 only when named 街道, 镇 or 乡 (not a …乡镇 grouping);
+    no village coded 400-599, nor one under a statistics-only township.
+    """
+    township_names = {code[:9]: name for code, level, name in divisions if level == 4}
+
+    def civil(name: str) -> bool:
+        return name.endswith(("街道", "镇", "乡")) and not name.endswith("乡镇")
 
     def run() -> dict[str, list[int]]:
         tally: dict[str, list[int]] = {}
-        for code, level in divisions:
+        civil_township: dict[str, bool] = {}
+        for code, level, name in divisions:
             if level == 3:
                 tally.setdefault(code[:6], [0, 0, 0, 0])
                 continue
-            if level != 4 and level != 5:
+            if level == 4:
+                if name.endswith("直辖村级区划"):
+                    continue
+                if "400" <= code[6:9] <= "599" and not civil(name):
+                    continue
+            elif level == 5:
+                if "400" <= code[9:] <= "599":
+                    continue
+                if "400" <= code[6:9] <= "599":
+                    ok = civil_township.get(code[:9])
+                    if ok is None:
+                        town = township_names.get(code[:9], "")
+                        ok = civil_township[code[:9]] = civil(town) or town.endswith(
+                            "直辖村级区划"
+                        )
+                    if not ok:
+                        continue
+            else:
                 continue
-            counts = tally.setdefault(code[:6], [0, 0, 0, 0])
+            counts = tally.get(code[:6])
+            if counts is None:
+                counts = tally[code[:6]] = [0, 0, 0, 0]
             at = 0 if level == 4 else 2
             counts[at] += 1
             want = "institute" if level == 4 else "station"
-            if any(kinds[s] == want for s in on.get(code, ())):
-                counts[at + 1] += 1
+            for s in on.get(code, ()):
+                if kinds[s] == want:
+                    counts[at + 1] += 1
+                    break
         return tally
 
     return run
@@ -125,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     rows: list[tuple[str, float, float, float | None]] = []
 
     kinds = {s.id: s.kind.value for s in records.sites}
-    divisions = [(str(d.code), int(d.level)) for d in records.divisions]
+    divisions = [(str(d.code), int(d.level), d.name) for d in records.divisions]
     on: dict[str, list[str]] = {}
     for s in records.sites:
         on.setdefault(str(s.division), []).append(s.id)

@@ -2,7 +2,9 @@
 
 domain.md §1: full coverage means every town of the county has an Institute and
 every village/community has a Station; Points are counted but cover nothing.
-domain.md §7: township and village digits 400-599 are statistics-only units.
+domain.md §7: township and village digits 400-599 are statistics-only units;
+what coverage counts as a town is decided from names and digits together (the
+brute force here uses the reference rule of test_township_roles).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_township_roles import reference_counted
 
 from wenming.coverage import Coverage, LevelCoverage, coverage
-from wenming.divisions import Division, DivisionCode, DivisionLevel, TownshipType, VillageType
+from wenming.divisions import Division, DivisionCode, DivisionLevel
 from wenming.errors import UnknownIdError
 from wenming.network import Network
 from wenming.sites import Centre, Institute, Point, Site, SiteKind, Station
@@ -254,8 +257,7 @@ def test_within_answers_as_a_filter_of_the_whole_would() -> None:
                 for d in net.divisions.values()
                 if d.level is part.level
                 and division.code.contains(d.code)
-                and d.code.township_type is not TownshipType.STATISTICAL
-                and d.code.village_type is not VillageType.STATISTICAL
+                and reference_counted(net, d, include_statistical=False)
             )
             assert part.total == expected_total
             assert part.covered == expected_total - len(inside)
@@ -395,10 +397,6 @@ def _short(code: str) -> str:
     return code[:2]
 
 
-def _statistical(code: str) -> bool:
-    return 400 <= int(code[6:9]) <= 599 or 400 <= int(code[9:12]) <= 599
-
-
 def _brute_force(
     net: Network, as_of: dt.date | None, within: str | None, include_statistical: bool
 ) -> dict[DivisionLevel, tuple[int, list[str]]]:
@@ -420,7 +418,7 @@ def _brute_force(
             for d in net.divisions.values()
             if d.level is level
             and str(d.code).startswith(prefix)
-            and (include_statistical or not _statistical(str(d.code)))
+            and reference_counted(net, d, include_statistical)
         ]
         uncovered = [
             code

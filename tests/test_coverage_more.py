@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_people import DAY, county
+from test_township_roles import reference_counted
 
 from wenming import Network, coverage
 from wenming.coverage_more import (
@@ -20,7 +21,7 @@ from wenming.coverage_more import (
     site_coverage,
 )
 from wenming.datasets import ziyang
-from wenming.divisions import DivisionLevel, TownshipType, VillageType
+from wenming.divisions import DivisionLevel
 from wenming.errors import InvariantError, UnknownIdError
 from wenming.links import Link
 from wenming.sites import SiteKind
@@ -39,13 +40,6 @@ def brute_covered(net: Network, code: str, level: DivisionLevel, day: dt.date | 
     )
 
 
-def counted(code: object, include_statistical: bool) -> bool:
-    return include_statistical or (
-        code.township_type is not TownshipType.STATISTICAL  # type: ignore[attr-defined]
-        and code.village_type is not VillageType.STATISTICAL  # type: ignore[attr-defined]
-    )
-
-
 @PROPS
 @given(networks(), st.sampled_from(["county", "town"]), DAYS, st.booleans())
 def test_breakdown_equals_brute_force(
@@ -56,7 +50,7 @@ def test_breakdown_equals_brute_force(
     rows = {r.code: r for r in table}
     expected: dict[str, list[int]] = {}
     for d in net.divisions.values():
-        if not counted(d.code, include_statistical):
+        if not reference_counted(net, d, include_statistical):
             continue
         if d.level.label == by:
             expected.setdefault(d.code.short, [0, 0, 0, 0])

@@ -3,7 +3,8 @@
 Full coverage means every town has an Institute and every village or community
 has a Station; it is the headline indicator of site building. :func:`coverage`
 answers it for a whole network, or within one division, on any date, in one pass
-over the sites and one over the divisions.
+over the sites and one over the divisions. What counts as a town (or a village)
+to cover is decided from names and codes together: :func:`counted_divisions`.
 
 Examples
 --------
@@ -23,17 +24,25 @@ village   Station        207    207  100.0%
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 from wenming._fields import DateLike, as_date
-from wenming.divisions import DivisionCode, DivisionLevel
+from wenming.divisions import (
+    Division,
+    DivisionCode,
+    DivisionLevel,
+    TownshipRole,
+    counts_as_town,
+    township_role,
+)
 from wenming.errors import UnknownIdError
 from wenming.network import Network
 from wenming.sites import SiteKind
 
-__all__ = ["Coverage", "LevelCoverage", "coverage"]
+__all__ = ["Coverage", "LevelCoverage", "counted_divisions", "coverage"]
 
 _LEVEL_KIND = {
     DivisionLevel.COUNTY: SiteKind.CENTRE,
@@ -135,10 +144,73 @@ class Coverage:
         return "\n".join(lines)
 
 
-def _in_scope(code: DivisionCode, include_statistical: bool) -> bool:
+def counted_divisions(
+    network: Network, *, include_statistical: bool = False
+) -> Callable[[Division], bool]:
+    """Return the predicate that says which divisions coverage counts.
+
+    Every coverage count (:func:`coverage`, :func:`~wenming.coverage_more.coverage_by`,
+    :func:`~wenming.coverage_more.coverage_series`) asks it of each division:
+
+    - a **town** counts when :func:`~wenming.divisions.counts_as_town` says so,
+      deciding from the name and the digits together: a ``…直辖村级区划``
+      placeholder never counts; a 400-599 row counts when its name says
+      ``街道``, ``镇`` or ``乡`` (a civil township whatever its digits); an
+      ``…地区`` area office counts as the street its digits make it;
+    - a **village** counts unless its own digits are 400-599, or its township
+      is statistics-only: coded 400-599 and, when the network holds it, not
+      named as a civil street, town or township;
+    - a **county** always counts.
+
+    With ``include_statistical`` every division counts but the placeholders.
+    The returned test is a closure (it remembers the townships it has looked
+    up); build one per count.
+
+    Examples
+    --------
+    >>> from wenming import Division, Network
+    >>> net = Network()
+    >>> net.add_all([Division(code="320505", name="虎丘区"),
+    ...              Division(code="320505402", name="枫桥街道"),
+    ...              Division(code="320505402001", name="枫桥社区"),
+    ...              Division(code="320505198", name="虎丘区直辖村级区划")])
+    >>> counted = counted_divisions(net)
+    >>> [d.name for d in net.divisions.values() if counted(d)]
+    ['虎丘区', '枫桥街道', '枫桥社区']
+    """
     if include_statistical:
+        return _not_placeholder
+    divisions = network.divisions
+    civil: dict[str, bool] = {}  # township digits prefix → a village under it counts
+
+    def township_counts(prefix: str) -> bool:
+        known = civil.get(prefix)
+        if known is None:
+            township = divisions.get(DivisionCode(prefix + "000"))
+            role = None if township is None else township_role(township)
+            known = civil[prefix] = role is not None and role is not TownshipRole.STATISTICAL
+        return known
+
+    village, town = DivisionLevel.VILLAGE, DivisionLevel.TOWN  # locals: a third faster
+
+    def counted(division: Division) -> bool:
+        level = division.level
+        if level is village:
+            code = division.code
+            if "400" <= code[9:] <= "599":
+                return False
+            return not ("400" <= code[6:9] <= "599") or township_counts(code[:9])
+        if level is town:
+            return counts_as_town(division)
         return True
-    return not code.is_statistical
+
+    return counted
+
+
+def _not_placeholder(division: Division) -> bool:
+    return division.level is not DivisionLevel.TOWN or (
+        township_role(division) is not TownshipRole.PLACEHOLDER
+    )
 
 
 def coverage(
@@ -163,7 +235,10 @@ def coverage(
         divisions inside it, not to the whole network.
     include_statistical : bool
         Count statistics-only units (development zones: township or village
-        digits 400–599), which have no civil-affairs code. Off by default.
+        digits 400–599 whose names do not say 街道, 镇 or 乡), which have no
+        civil-affairs code. Off by default. What counts as a town or village
+        to cover is :func:`counted_divisions`: a ``…直辖村级区划`` placeholder
+        never counts, a civil street, town or township always does.
 
     Returns
     -------
@@ -199,6 +274,7 @@ def coverage(
     on_division = network._division_index()
     sites = network.sites
     alive = network._alive_on(day)
+    counted = counted_divisions(network, include_statistical=include_statistical)
     totals = dict.fromkeys(_LEVEL_KIND, 0)
     hits = dict.fromkeys(_LEVEL_KIND, 0)
     missing: dict[DivisionLevel, list[DivisionCode]] = {level: [] for level in _LEVEL_KIND}
@@ -207,9 +283,9 @@ def coverage(
         kind = _LEVEL_KIND.get(level)
         if kind is None:
             continue
-        code = division.code
-        if not include_statistical and not _in_scope(code, False):
+        if not counted(division):
             continue
+        code = division.code
         totals[level] += 1
         ids = on_division.get(code)
         if ids and any((site := sites[i]).kind is kind and alive(site) for i in ids):

@@ -2,8 +2,9 @@
 
 :func:`wenming.coverage.coverage` answers "how much of the network is covered";
 this module breaks it down and follows it through time, on the same rules
-(the same scope, the same ``as_of`` semantics, statistics-only units left out
-by default):
+(the same scope, the same ``as_of`` semantics, the same towns and villages to
+cover: :func:`wenming.coverage.counted_divisions`, statistics-only units left
+out by default):
 
 - :func:`coverage_by` — one row per county (or per town): its towns with an
   Institute and its villages with a Station, in one pass over the divisions;
@@ -32,6 +33,7 @@ from typing import Any
 import attrs
 
 from wenming._fields import DateLike, as_date
+from wenming.coverage import counted_divisions
 from wenming.divisions import Division, DivisionCode, DivisionLevel
 from wenming.errors import InvariantError, UnknownIdError, quote
 from wenming.links import Link
@@ -152,10 +154,6 @@ class CoverageTable:
         return "\n".join(lines)
 
 
-def _in_scope(code: DivisionCode) -> bool:
-    return not code.is_statistical
-
-
 def _scope(network: Network, within: str | None) -> tuple[DivisionCode | None, Iterable[Division]]:
     scope = None if within is None else DivisionCode.parse(within)
     if scope is not None and scope not in network.divisions:
@@ -223,26 +221,31 @@ def coverage_by(
     # group code → [towns total, covered, villages total, covered]
     tally: dict[str, list[int]] = {}
     names: dict[str, str] = {}
+    counted = counted_divisions(network, include_statistical=include_statistical)
+    town, village = DivisionLevel.TOWN, DivisionLevel.VILLAGE
+    institute, station = SiteKind.INSTITUTE, SiteKind.STATION
     for division in divisions:
         level = division.level
-        code = division.code
-        if not include_statistical and not _in_scope(code):
+        if not counted(division):
+            if level is group_level:  # a placeholder: no town, but its villages have a row
+                names[division.code.short] = division.name
             continue
+        code = division.code
         if level is group_level:
             short = code.short
             names[short] = division.name
             tally.setdefault(short, [0, 0, 0, 0])
-        if level is not DivisionLevel.TOWN and level is not DivisionLevel.VILLAGE:
+        if level is town:
+            at, kind = 0, institute
+        elif level is village:
+            at, kind = 2, station
+        else:
             continue
-        if level < group_level:
-            continue
-        group = str(code)[:digits]
+        group = code[:digits]  # a plain str (towns and villages are below any group)
         counts = tally.get(group)
         if counts is None:
             counts = tally[group] = [0, 0, 0, 0]
-        at = 0 if level is DivisionLevel.TOWN else 2
         counts[at] += 1
-        kind = _KIND_OF_LEVEL[level]
         ids = on_division.get(code)
         if ids:
             for i in ids:
@@ -393,14 +396,13 @@ def coverage_series(
     span = _lifetimes(network)
     totals = dict.fromkeys(_KIND_OF_LEVEL, 0)
     hits = {level: [0] * len(days) for level in _KIND_OF_LEVEL}
+    counted = counted_divisions(network, include_statistical=include_statistical)
     for division in divisions:
         level = division.level
         kind = _KIND_OF_LEVEL.get(level)
-        if kind is None:
+        if kind is None or not counted(division):
             continue
         code = division.code
-        if not include_statistical and not _in_scope(code):
-            continue
         totals[level] += 1
         spans = [span(sites[i]) for i in on_division.get(code, ()) if sites[i].kind is kind]
         if not spans:

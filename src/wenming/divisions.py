@@ -10,6 +10,11 @@ A :class:`Division` is a named division: code, name, level and the optional
 urban-rural class, population and location. A :class:`DivisionTable` is a
 versioned set of divisions (an edition of the official tables).
 
+What a township-level division *is* (:class:`TownshipRole`) is decided from its
+name and its code together (:func:`township_role`): the digit rule alone misreads
+the 直辖村级区划 placeholders and the civil streets, towns and townships coded
+400-599. :func:`counts_as_town` is the decision coverage counts towns by.
+
 Examples
 --------
 >>> code = DivisionCode.parse("610924103")
@@ -56,9 +61,12 @@ __all__ = [
     "DivisionCode",
     "DivisionLevel",
     "DivisionTable",
+    "TownshipRole",
     "TownshipType",
     "UrbanRuralClass",
     "VillageType",
+    "counts_as_town",
+    "township_role",
 ]
 
 
@@ -104,6 +112,36 @@ class TownshipType(enum.StrEnum):
     TOWNSHIP = "township"  # 乡, 200–399
     STATISTICAL = "statistical"  # development zones and other statistics-only units, 400–599
     OTHER = "other"  # 600–999: not assigned by the rules
+
+
+class TownshipRole(enum.StrEnum):
+    """What a township-level division is, decided from its name and its code together.
+
+    See :func:`township_role`; :attr:`is_town` is what coverage counts as a town.
+    """
+
+    STREET = "street"
+    """街道 (also one coded 4xx/5xx: the name wins)."""
+    TOWN = "town"
+    """镇 (also one coded 4xx/5xx)."""
+    TOWNSHIP = "township"
+    """乡 (民族乡, 苏木 …; also one coded 4xx/5xx)."""
+    AREA_OFFICE = "area_office"
+    """地区办事处 (Beijing's 0xx 地区): township-level, a town for coverage."""
+    STATISTICAL = "statistical"
+    """Development zones, farms, parks … (4xx/5xx): statistics only, not a town."""
+    PLACEHOLDER = "placeholder"
+    """直辖村级区划 (198): a county's villages that belong to no township; not a town."""
+    OTHER = "other"
+    """600-999: not assigned by the rules; counted as a town, as the digits place it."""
+
+    @property
+    def is_town(self) -> bool:
+        """True for the roles coverage counts as a town (an Institute is expected).
+
+        Every role but :attr:`STATISTICAL` and :attr:`PLACEHOLDER`.
+        """
+        return self is not TownshipRole.STATISTICAL and self is not TownshipRole.PLACEHOLDER
 
 
 class VillageType(enum.StrEnum):
@@ -503,6 +541,116 @@ class Division:
         if kind is VillageType.VILLAGE:
             return False
         return None
+
+    @property
+    def township_role(self) -> TownshipRole | None:
+        """What this township-level division is (:func:`township_role`); ``None`` at other levels.
+
+        Examples
+        --------
+        >>> Division(code="320505402", name="枫桥街道").township_role
+        <TownshipRole.STREET: 'street'>
+        """
+        return township_role(self)
+
+
+# ---------------------------------------------------------------------------- township roles
+
+_PLACEHOLDER_NAME = "直辖村级区划"
+_GROUPING_NAME = "乡镇"  # "…直属乡镇", "…特殊乡镇": a grouping of townships, not one
+_BY_DIGITS = (
+    (100, TownshipRole.STREET),
+    (200, TownshipRole.TOWN),
+    (400, TownshipRole.TOWNSHIP),
+    (600, TownshipRole.STATISTICAL),
+)
+
+
+def _civil_role(name: str) -> TownshipRole:
+    """The role of a 4xx/5xx row: civil if its name says 街道, 镇 or 乡."""
+    if name.endswith("街道"):
+        return TownshipRole.STREET
+    if name.endswith(_GROUPING_NAME):
+        return TownshipRole.STATISTICAL
+    if name.endswith("镇"):
+        return TownshipRole.TOWN
+    if name.endswith("乡"):
+        return TownshipRole.TOWNSHIP
+    return TownshipRole.STATISTICAL
+
+
+def township_role(division: Division) -> TownshipRole | None:
+    """The role of a township-level division, from its name and its code; ``None`` at other levels.
+
+    The name decides where it is explicit:
+
+    - ``…直辖村级区划`` is a :attr:`~TownshipRole.PLACEHOLDER` (the 2023 table
+      files a county's villages that belong to no township under code 198);
+    - a row coded 400-599 (statistics-only by its digits) whose name ends in
+      ``街道``, ``镇`` or ``乡`` is a civil street, town or township; one named
+      ``…乡镇`` (``经济开发区直属乡镇``) is a grouping and stays statistics-only;
+    - a row coded 001-099 whose name ends in ``地区`` is an
+      :attr:`~TownshipRole.AREA_OFFICE` (Beijing's 地区办事处).
+
+    Otherwise the digits decide (:attr:`DivisionCode.township_type`). A blank
+    or missing name leaves the digits alone to decide.
+
+    Examples
+    --------
+    >>> township_role(Division(code="230803198", name="向阳区直辖村级区划"))
+    <TownshipRole.PLACEHOLDER: 'placeholder'>
+    >>> township_role(Division(code="320505402", name="枫桥街道"))
+    <TownshipRole.STREET: 'street'>
+    >>> township_role(Division(code="110105021", name="南磨房地区"))
+    <TownshipRole.AREA_OFFICE: 'area_office'>
+    >>> township_role(Division(code="610924401", name="紫阳经济开发区"))
+    <TownshipRole.STATISTICAL: 'statistical'>
+    >>> township_role(Division(code="610924", name="紫阳县")) is None
+    True
+    """
+    if division.level is not DivisionLevel.TOWN:
+        return None
+    digits = int(division.code[6:9])
+    if digits == 0:
+        return None
+    name = (division.name or "").rstrip()
+    if name.endswith(_PLACEHOLDER_NAME):
+        return TownshipRole.PLACEHOLDER
+    if 400 <= digits < 600:
+        return _civil_role(name)
+    if digits < 100 and name.endswith("地区"):
+        return TownshipRole.AREA_OFFICE
+    for below, role in _BY_DIGITS:
+        if digits < below:
+            return role
+    return TownshipRole.OTHER
+
+
+def counts_as_town(division: Division) -> bool:
+    """True if coverage counts this division as a town (expects an Institute on it).
+
+    The same as ``township_role(division).is_town``, asked of every town that
+    coverage counts, so written for speed: outside 400-599 only a placeholder's
+    name can say no. False at other levels.
+
+    Examples
+    --------
+    >>> counts_as_town(Division(code="610924101", name="蒿坪镇"))
+    True
+    >>> counts_as_town(Division(code="230803198", name="向阳区直辖村级区划"))
+    False
+    >>> counts_as_town(Division(code="610924401", name="紫阳经济开发区"))
+    False
+    """
+    if division.level is not DivisionLevel.TOWN:
+        return False
+    code = division.code
+    name = division.name or ""
+    if "400" <= code[6:9] <= "599":
+        return _civil_role(name.rstrip()) is not TownshipRole.STATISTICAL
+    if code[6:9] == "000":
+        return False
+    return not name.rstrip().endswith(_PLACEHOLDER_NAME)
 
 
 def _index(

@@ -7,7 +7,8 @@ tables, or sets the ``WENMING_DIVISIONS`` environment variable.
 :func:`township_role` decides what a township-level row is from its name and its
 code together (the digit rule alone misreads three groups of rows of the 2023
 table), and :func:`counts_as_town` says whether coverage should expect an
-Institute on it. :func:`check_membership` is the opt-in rule that reports county
+Institute on it; both live with the divisions (:mod:`wenming.divisions`) and are
+re-exported here. :func:`check_membership` is the opt-in rule that reports county
 and township codes the table does not know, with the nearest real codes.
 
 Examples
@@ -28,14 +29,21 @@ True
 from __future__ import annotations
 
 import bisect
-import enum
 import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wenming.divisions import Division, DivisionCode, DivisionLevel, DivisionTable, TownshipType
+from wenming.divisions import (
+    Division,
+    DivisionCode,
+    DivisionLevel,
+    DivisionTable,
+    TownshipRole,
+    counts_as_town,
+    township_role,
+)
 from wenming.errors import Issue, Severity, UnknownIdError
 
 if TYPE_CHECKING:
@@ -89,77 +97,6 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
 @cache
 def _read(folder: str) -> DivisionTable:
     return DivisionTable.read_csv_dir(folder, edition=EDITION)
-
-
-class TownshipRole(enum.StrEnum):
-    """What a township-level row is, decided from its name and its code together."""
-
-    STREET = "street"
-    """街道 (also one coded 4xx/5xx: the name wins)."""
-    TOWN = "town"
-    """镇."""
-    TOWNSHIP = "township"
-    """乡 (民族乡, 苏木 …)."""
-    AREA_OFFICE = "area_office"
-    """地区办事处 (Beijing's 0xx 地区): township-level, a town for coverage."""
-    STATISTICAL = "statistical"
-    """Development zones, farms, parks … (4xx/5xx): statistics only, not a town."""
-    PLACEHOLDER = "placeholder"
-    """直辖村级区划 (198): villages that belong to no township; not a town."""
-    OTHER = "other"
-    """600-999: not assigned by the rules."""
-
-    @property
-    def is_town(self) -> bool:
-        """True for the roles coverage counts as a town (an Institute is expected)."""
-        return self in _TOWN_ROLES
-
-
-_TOWN_ROLES = frozenset(
-    {TownshipRole.STREET, TownshipRole.TOWN, TownshipRole.TOWNSHIP, TownshipRole.AREA_OFFICE}
-)
-_BY_DIGITS = {
-    TownshipType.STREET: TownshipRole.STREET,
-    TownshipType.TOWN: TownshipRole.TOWN,
-    TownshipType.TOWNSHIP: TownshipRole.TOWNSHIP,
-    TownshipType.STATISTICAL: TownshipRole.STATISTICAL,
-    TownshipType.OTHER: TownshipRole.OTHER,
-}
-
-
-def township_role(division: Division) -> TownshipRole | None:
-    """The role of a township-level division; ``None`` at other levels.
-
-    The name decides where it is explicit: ``…直辖村级区划`` is a placeholder,
-    ``…地区`` an area office, ``…街道`` a street, and a name ending in 镇 or 乡 (but
-    not a grouping such as ``…直属乡镇``) a town or township, whatever the code's
-    digits say. Otherwise the digit rule (:attr:`DivisionCode.township_type`).
-    """
-    if division.level is not DivisionLevel.TOWN:
-        return None
-    name = division.name.strip()
-    digits = division.code.township_type
-    if name.endswith("直辖村级区划"):
-        return TownshipRole.PLACEHOLDER
-    if digits is TownshipType.STATISTICAL:
-        if name.endswith("街道"):
-            return TownshipRole.STREET
-        if name.endswith("镇") and not name.endswith("乡镇"):
-            return TownshipRole.TOWN
-        if name.endswith("乡") and not name.endswith("乡镇"):
-            return TownshipRole.TOWNSHIP
-        return TownshipRole.STATISTICAL
-    if digits is TownshipType.STREET and name.endswith("地区"):
-        return TownshipRole.AREA_OFFICE
-    if digits is None:
-        return None
-    return _BY_DIGITS[digits]
-
-
-def counts_as_town(division: Division) -> bool:
-    """True if coverage should expect an Institute on this township-level division."""
-    role = township_role(division)
-    return role is not None and role.is_town
 
 
 def nearest_codes(code: str, known: Iterable[DivisionCode], *, n: int = 3) -> tuple[str, ...]:
