@@ -60,7 +60,7 @@ def reference_is_town(division: Division) -> bool:
     if 400 <= digits <= 599:
         if _ends(name, "乡镇"):
             return False
-        return _ends(name, "街道") or _ends(name, "镇") or _ends(name, "乡")
+        return any(_ends(name, suffix) for suffix in ("街道", "街道办事处", "镇", "乡"))
     return True
 
 
@@ -203,12 +203,13 @@ def test_roles_on_the_real_table() -> None:
     assert len(placeholders) == 11
     assert {d.code.short[6:] for d in placeholders} == {"198"}
     assert all(d.name.endswith("直辖村级区划") for d in placeholders)
-    # Coded 4xx/5xx: 111 streets, 10 towns and 5 townships by their names; the
+    # Coded 4xx/5xx: 120 streets (9 of them named …街道办事处), 10 towns and 5
+    # townships by their names; the
     # rest (development zones, farms, "…直属乡镇" groupings …) statistics-only.
-    assert by_band[("statistical", TownshipRole.STREET)] == 111
+    assert by_band[("statistical", TownshipRole.STREET)] == 120
     assert by_band[("statistical", TownshipRole.TOWN)] == 10
     assert by_band[("statistical", TownshipRole.TOWNSHIP)] == 5
-    assert by_band[("statistical", TownshipRole.STATISTICAL)] == 2584
+    assert by_band[("statistical", TownshipRole.STATISTICAL)] == 2575
     # Coded 0xx: 64 地区 area offices beside 9,002 streets.
     assert by_band[("street", TownshipRole.AREA_OFFICE)] == 64
     assert by_band[("street", TownshipRole.STREET)] == 9002
@@ -216,10 +217,10 @@ def test_roles_on_the_real_table() -> None:
     assert by_band[("township", TownshipRole.TOWNSHIP)] == 8198
     assert sum(by_band.values()) == len(towns)
     # What coverage counts as a town: the digit rule's 38,641 less the 11
-    # placeholders plus the 126 civil 4xx/5xx rows.
+    # placeholders plus the 135 civil 4xx/5xx rows.
     digit_rule = sum(1 for d in towns if not d.code.is_statistical)
     assert digit_rule == 38641
-    assert sum(counts_as_town(d) for d in towns) == 38641 - 11 + 126 == 38756
+    assert sum(counts_as_town(d) for d in towns) == 38641 - 11 + 135 == 38765
     assert all(counts_as_town(d) is reference_is_town(d) for d in towns)
 
 
@@ -236,13 +237,13 @@ def test_coverage_of_the_real_table_counts_the_decided_towns() -> None:
     )
     cov = coverage(net)
     assert cov.counties.total == 2978
-    assert cov.towns.total == 38756
+    assert cov.towns.total == 38765
     # Villages: under every town counted, and under the 11 placeholders (real
     # villages that belong to no township); not under statistics-only units.
-    assert cov.villages.total == 38756 + 11
+    assert cov.villages.total == 38765 + 11
     by_county = coverage_by(net, "county")
-    assert sum(r.towns_total for r in by_county) == 38756
-    assert sum(r.villages_total for r in by_county) == 38767
+    assert sum(r.towns_total for r in by_county) == 38765
+    assert sum(r.villages_total for r in by_county) == 38776
     with_statistical = coverage(net, include_statistical=True)
     assert with_statistical.towns.total == 41351 - 11
     assert with_statistical.villages.total == 41351
@@ -261,25 +262,26 @@ def test_generated_networks_cover_the_decided_towns() -> None:
     cov = coverage(net)
     assert cov.full
     assert cov.counties.total == 11
-    # The 55 counties with a civil 4xx/5xx row: an Institute on each of the
-    # 126 rows, and coverage counts them (and their villages) as covered.
+    # The 60 counties with a civil 4xx/5xx row: an Institute on each of the
+    # 135 rows, and coverage counts them (and their villages) as covered.
     civil = [
         d
         for d in table.values()
         if d.code.is_statistical and township_role(d) is not TownshipRole.STATISTICAL
     ]
-    assert len(civil) == 126
+    assert len(civil) == 135
     counties = sorted({d.code.county for d in civil})
-    assert len(counties) == 55
+    assert len(counties) == 60
     net = generate("county", seed=1, table=table, counties=counties, teams=False)
     cov = coverage(net)
     assert cov.full
     institutes = {s.division for s in net.iter_sites("institute")}
     assert {d.code for d in civil} <= institutes
-    assert cov.towns.total == len(institutes) == 614
-    # The digit rule would have left those 126 out (and their villages).
     towns = [d for d in net.divisions.values() if d.level is DivisionLevel.TOWN]
-    assert sum(not d.code.is_statistical for d in towns) == 614 - 126
+    expected = sum(reference_is_town(d) for d in towns)
+    assert cov.towns.total == len(institutes) == expected == 684
+    # The digit rule would have left those 135 out (and their villages).
+    assert sum(not d.code.is_statistical for d in towns) == expected - 135
 
 
 # ---------------------------------------------------------------------------- a hand-built county
@@ -466,3 +468,15 @@ def test_reference_table_rows_for_the_brute_force() -> None:
         [Division(code=f"610924{n:03d}", name=NAMES[n % len(NAMES)]) for n in range(1, 600)],
     )
     assert all(counts_as_town(d) is reference_is_town(d) for d in table.values())
+
+
+def test_the_scorecard_rows_are_the_towns_coverage_counts() -> None:
+    from wenming.governance import scorecard
+
+    net = rules_network()
+    card = scorecard(net)
+    # 蒿坪镇, 枫桥街道, 双河镇 (civil, whatever the 4xx digits) and 南磨房地区; not the
+    # placeholder, the development zone or the grouping.
+    assert [row.town.short for row in card] == ["610924021", "610924101", "610924402", "610924405"]
+    villages = {row.town.short: row.villages for row in card}
+    assert villages == {"610924021": 1, "610924101": 1, "610924402": 2, "610924405": 1}

@@ -567,8 +567,8 @@ _BY_DIGITS = (
 
 
 def _civil_role(name: str) -> TownshipRole:
-    """The role of a 4xx/5xx row: civil if its name says 街道, 镇 or 乡."""
-    if name.endswith("街道"):
+    """The role of a 4xx/5xx row: civil if its name says 街道 (办事处), 镇 or 乡."""
+    if name.endswith(("街道", "街道办事处")):
         return TownshipRole.STREET
     if name.endswith(_GROUPING_NAME):
         return TownshipRole.STATISTICAL
@@ -587,7 +587,7 @@ def township_role(division: Division) -> TownshipRole | None:
     - ``…直辖村级区划`` is a :attr:`~TownshipRole.PLACEHOLDER` (the 2023 table
       files a county's villages that belong to no township under code 198);
     - a row coded 400-599 (statistics-only by its digits) whose name ends in
-      ``街道``, ``镇`` or ``乡`` is a civil street, town or township; one named
+      ``街道`` (or ``街道办事处``), ``镇`` or ``乡`` is a civil street, town or township; one named
       ``…乡镇`` (``经济开发区直属乡镇``) is a grouping and stays statistics-only;
     - a row coded 001-099 whose name ends in ``地区`` is an
       :attr:`~TownshipRole.AREA_OFFICE` (Beijing's 地区办事处).

@@ -60,7 +60,7 @@ from wenming._fields import (
     to_frozenset,
 )
 from wenming._plain import to_plain
-from wenming.divisions import DivisionCode, DivisionLevel, TownshipType, VillageType
+from wenming.divisions import DivisionCode, DivisionLevel
 from wenming.errors import InvariantError, Issue, Severity, UnknownIdError, quote
 from wenming.ids import (
     AllocationId,
@@ -1081,13 +1081,6 @@ def _shown(m: Measure) -> str:
     return f"{value:.1f}"
 
 
-def _in_scope(code: DivisionCode) -> bool:
-    return (
-        code.township_type is not TownshipType.STATISTICAL
-        and code.village_type is not VillageType.STATISTICAL
-    )
-
-
 def scorecard(
     network: Network,
     as_of: DateLike = None,
@@ -1173,8 +1166,13 @@ def scorecard(
     towns: dict[DivisionCode, str] = {}
     villages: dict[str, int] = {}
     village_codes: set[DivisionCode] = set()
+    # the towns and villages coverage counts (imported here: wenming.coverage needs
+    # the network, which needs this module's sections)
+    from wenming.coverage import counted_divisions
+
+    counted = counted_divisions(network)
     for d in divisions:
-        if not _in_scope(d.code):
+        if not counted(d):
             continue
         if d.level is DivisionLevel.TOWN:
             towns[d.code] = d.name
