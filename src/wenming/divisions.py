@@ -178,6 +178,16 @@ _LEVEL_DIGITS = {
     DivisionLevel.VILLAGE: 12,
 }
 _LENGTHS = frozenset(_LEVEL_DIGITS.values())
+_LEVEL_OF_LENGTH = (
+    *(DivisionLevel.PROVINCE,) * 3,
+    *(DivisionLevel.PREFECTURE,) * 2,
+    *(DivisionLevel.COUNTY,) * 2,
+    *(DivisionLevel.TOWN,) * 3,
+    *(DivisionLevel.VILLAGE,) * 3,
+)
+"""A code's level for each length of the code stripped of its trailing zeros: the
+deepest part with a digit set (``6109241`` → town). A third of the time of
+testing the zero runs one by one; the level is read for every division loaded."""
 _SHORT_LENGTH = (2, 2, 2, 4, 4, 6, 6, 9, 9, 9, 12, 12, 12)
 """The short form's length for each length of a code stripped of its trailing zeros:
 the same cut as :attr:`DivisionCode.level`'s, a third of the time (``short`` is a
@@ -281,15 +291,7 @@ class DivisionCode(str):
         digits ``00``; their own code reads as a prefecture. A :class:`Division`
         record may state its level explicitly for such cases.
         """
-        if not self.endswith("000"):
-            return DivisionLevel.VILLAGE
-        if not self.endswith("000000"):
-            return DivisionLevel.TOWN
-        if not self.endswith("00000000"):
-            return DivisionLevel.COUNTY
-        if not self.endswith("0000000000"):
-            return DivisionLevel.PREFECTURE
-        return DivisionLevel.PROVINCE
+        return _LEVEL_OF_LENGTH[len(self.rstrip("0"))]
 
     @property
     def short(self) -> str:
@@ -412,7 +414,7 @@ def _urban_rural(value: object) -> UrbanRuralClass | None:
 
 
 def _division_code(value: str) -> DivisionCode:
-    return DivisionCode.parse(value)
+    return DivisionCode(value)  # what ``parse`` does, one call less (a hot converter)
 
 
 @attrs.frozen(kw_only=True)

@@ -128,7 +128,7 @@ class Have(enum.StrEnum):
 
 def _division(value: str) -> DivisionCode:
     try:
-        return DivisionCode.parse(value)
+        return DivisionCode(value)
     except InvariantError as exc:
         exc.field = "division"
         raise
@@ -148,15 +148,15 @@ def _have(value: object) -> Have:
     return to_enum(Have, "six_haves", value)
 
 
-_HAVES_SEEN: dict[tuple[object, ...], frozenset[Have]] = {}
+_HAVES_SEEN: dict[tuple[object, ...] | frozenset[object], frozenset[Have]] = {}
 
 
 def _haves(value: Iterable[str] | None) -> frozenset[Have] | None:
     if value is None:
         return None
-    if isinstance(value, list | tuple):
-        # At most 64 distinct sets: share them (fast loads, less memory).
-        key = tuple(value)
+    if isinstance(value, list | tuple | frozenset):
+        # At most 64 distinct sets: share them (fast loads and generation, less memory).
+        key = value if type(value) is frozenset else tuple(value)
         try:
             return _HAVES_SEEN[key]
         except (KeyError, TypeError):

@@ -188,7 +188,7 @@ def synthetic_records(
     def haves() -> frozenset[Have] | None:
         if rng.random() < 0.3:
             return None
-        return frozenset(h for h in _HAVES if rng.random() < 0.85)
+        return frozenset([h for h in _HAVES if rng.random() < 0.85])
 
     for d in divisions:
         code = d.code
