@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tables import TABLES
 
 from wenming import (
     Division,
@@ -17,8 +16,6 @@ from wenming import (
     validate,
 )
 from wenming.testing.factories import Counties, synthetic_network
-
-TABLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "divisions-2023"
 
 
 def test_same_seed_same_network_other_seed_other_network() -> None:

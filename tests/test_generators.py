@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tables import TABLES, needs_tables
 
 import wenming
 from wenming import Division, DivisionTable, InvariantError, Network, SiteKind, coverage, validate
@@ -39,9 +40,6 @@ from wenming.testing.generators import (
     make_team,
     make_volunteer,
 )
-
-TABLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "divisions-2023"
-needs_tables = pytest.mark.skipif(not TABLES.is_dir(), reason="the division tables are not here")
 
 SMALL: dict[str, Any] = {"volunteers_per_station": (2, 5), "villages_per_town": (3, 5)}
 

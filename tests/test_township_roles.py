@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-from pathlib import Path
 
 import attrs
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tables import TABLES, needs_tables
 
 import wenming.datasets.national as national
 from wenming import Division, DivisionTable, Network, coverage
@@ -34,9 +33,6 @@ from wenming.divisions import (
 from wenming.sites import Centre, Institute, Point, Station
 from wenming.testing import generate
 from wenming.testing.strategies import networks
-
-TABLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "divisions-2023"
-needs_tables = pytest.mark.skipif(not TABLES.is_dir(), reason="the division tables are not here")
 
 D = dt.date
 
