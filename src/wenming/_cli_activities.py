@@ -116,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
             print(taxonomy.render(args.lang or "both"))
         return 0
     network, source = network_arg(args.file)
-    end = None if args.end is None else args.end + dt.timedelta(days=1)
+    # ``--to`` is inclusive, ``end`` exclusive; the last day a date can hold has no day after
+    end = None if args.end in (None, dt.date.max) else args.end + dt.timedelta(days=1)
     table = activity_counts(network, by=(args.by,), start=args.start, end=end)
     if args.json:
         print(

@@ -15,6 +15,7 @@ instead and a :class:`CJKFontWarning` says so — never boxes of tofu.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import warnings
 from collections.abc import Iterable
@@ -206,9 +207,9 @@ def coverage_over_time(
     """
     labels = _Labels()
     series = coverage_series(network, dates, within=within)
+    days = list(series.dates)
     fig = labels.figure(7, 4)
     ax = fig.add_subplot()
-    days = list(series.dates)
     for values, name, kind in (
         (series.towns_ratio, "towns (Institutes)", SiteKind.INSTITUTE),
         (series.villages_ratio, "villages (Stations)", SiteKind.STATION),
@@ -219,6 +220,15 @@ def coverage_over_time(
             marker="o",
             label=name,
             color=KIND_COLOURS[kind],
+        )
+    if days:
+        # The margins by hand, kept within the years a date holds (1 to 9999), where
+        # matplotlib's own would run past them for dates near either end.
+        first, last = min(days).toordinal(), max(days).toordinal()
+        pad = max((last - first) // 20, 30)
+        ax.set_xlim(
+            dt.date.fromordinal(max(first - pad, 1)),  # type: ignore[arg-type]
+            dt.date.fromordinal(min(last + pad, dt.date.max.toordinal())),  # type: ignore[arg-type]
         )
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")

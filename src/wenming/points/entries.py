@@ -73,8 +73,24 @@ def _reverses(value: str) -> EntryId:
     return EntryId(check_identifier("reverses", value))
 
 
+POINTS_LIMIT = 10**12
+"""The most points one entry may move either way: far beyond any card, and far
+inside what a SQLite integer column holds (2**63 - 1), so no sum of entries a
+ledger accepts overflows it (balances are bounded too: :data:`BALANCE_LIMIT`)."""
+
+BALANCE_LIMIT = 2**62
+"""The largest balance, either side of zero, an account may reach."""
+
+
 def _points(value: object) -> int:
-    return whole("points", value, nonzero=True)
+    points = whole("points", value, nonzero=True)
+    if not -POINTS_LIMIT <= points <= POINTS_LIMIT:
+        raise InvariantError(
+            f"points must be within ±{POINTS_LIMIT:,}, not {points:.3g}",
+            field="points",
+            value=points,
+        )
+    return points
 
 
 def _quantity(value: object) -> int:
@@ -259,6 +275,8 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     FormatError
         If the kind is unknown or a field is missing or invalid.
     """
+    if not isinstance(data, Mapping):
+        raise FormatError([f"$: an entry is a JSON object, not {type(data).__name__}"])
     fields = dict(data)
     kind = fields.pop("kind", None)
     cls = ENTRY_CLASSES.get(kind) if isinstance(kind, str) else None

@@ -52,6 +52,7 @@ from wenming.errors import (
 from wenming.ids import AccountId, EntryId, PersonId
 from wenming.points.accounts import Account, Household
 from wenming.points.entries import (
+    BALANCE_LIMIT,
     ENTRY_CLASSES,
     Adjust,
     Deduct,
@@ -66,6 +67,7 @@ from wenming.points.errors import (
     EntryRejectedError,
     IdempotencyConflictError,
     InsufficientPointsError,
+    LedgerFileError,
     OutOfStockError,
     ReversalError,
     RuleCapError,
@@ -279,9 +281,16 @@ class _Batch:
                     self.check(entry)
             elif kind is not Adjust:
                 self.check(entry)
+            after = balance + entry.points
+            if not -BALANCE_LIMIT <= after <= BALANCE_LIMIT:
+                raise EntryRejectedError(
+                    f"cannot post '{key}': the balance of '{account}' would leave "
+                    f"±{BALANCE_LIMIT:,} points",
+                    key=key,
+                )
             seen[key] = entry
             new.append(entry)
-            balances[account] = balance + entry.points
+            balances[account] = after
             if history:
                 found = history.get(account)
                 if found is not None:
@@ -1176,8 +1185,12 @@ def _issue(code: str, message: str, subject: str = "", path: str = "") -> Issue:
 
 def _verify(v: LedgerView) -> tuple[Issue, ...]:
     issues: list[Issue] = []
-    accounts = {a.id for a in v.all_accounts()}
-    sums: dict[str, int] = dict.fromkeys(accounts, 0)
+    try:
+        accounts = {a.id for a in v.all_accounts()}
+    except LedgerFileError as exc:  # an account row edited or damaged
+        issues.append(_issue("damaged-file", exc.errors[0], path="accounts"))
+        accounts = None
+    sums: dict[str, int] = dict.fromkeys(accounts or (), 0)
     seen: dict[str, Entry] = {}
     reversed_: set[str] = set()
     prev = GENESIS
@@ -1228,7 +1241,7 @@ def _verify(v: LedgerView) -> tuple[Issue, ...]:
             last_hash = posted.hash
         if entry.key in seen:
             issues.append(_issue("duplicate-key", f"{label}: key used twice", entry.key, where))
-        if entry.account not in accounts:
+        if accounts is not None and entry.account not in accounts:
             issues.append(
                 _issue(
                     "unknown-account",
@@ -1238,7 +1251,7 @@ def _verify(v: LedgerView) -> tuple[Issue, ...]:
                 )
             )
         else:
-            sums[entry.account] += entry.points
+            sums[entry.account] = sums.get(entry.account, 0) + entry.points
         if type(entry) is Reverse:
             target = seen.get(entry.reverses)
             problem: str | None = None
@@ -1256,29 +1269,40 @@ def _verify(v: LedgerView) -> tuple[Issue, ...]:
                 issues.append(_issue("bad-reversal", f"{label} {problem}", entry.key, where))
             reversed_.add(entry.reverses)
         seen[entry.key] = entry
-    head_count, head_hash = v.head()
-    if chained or head_hash != GENESIS:
-        if head_count != count or head_hash != last_hash:
+    try:
+        head_count, head_hash = v.head()
+    except LedgerFileError as exc:  # a file edited or damaged there
+        issues.append(_issue("head-mismatch", exc.errors[0], path="meta"))
+    else:
+        if chained or head_hash != GENESIS:
+            if head_count != count or head_hash != last_hash:
+                issues.append(
+                    _issue(
+                        "head-mismatch",
+                        f"the ledger recorded {head_count} entries ending in {head_hash[:12]}…, "
+                        f"the file holds {count} ending in {last_hash[:12]}…: entries were "
+                        "deleted or added outside wenming",
+                        path="entries",
+                    )
+                )
+        elif head_count != count:
             issues.append(
                 _issue(
                     "head-mismatch",
-                    f"the ledger recorded {head_count} entries ending in {head_hash[:12]}…, "
-                    f"the file holds {count} ending in {last_hash[:12]}…: entries were "
-                    "deleted or added outside wenming",
+                    f"{head_count} entries recorded, {count} found",
                     path="entries",
                 )
             )
-    elif head_count != count:
-        issues.append(
-            _issue(
-                "head-mismatch", f"{head_count} entries recorded, {count} found", path="entries"
-            )
-        )
     for problem in v.store_problems():
         issues.append(_issue("damaged-file", problem, path="file"))
-    stored = v.all_balances()
+    try:
+        stored = v.all_balances()
+    except LedgerFileError as exc:
+        issues.append(_issue("damaged-file", exc.errors[0], path="balances"))
+        stored = dict(sums)  # nothing more to compare
     for account in sorted(set(sums) | set(stored)):
-        expected = sums.get(account)
+        # with the account rows unreadable, an account without entries sums to 0
+        expected = sums.get(account, None if accounts is not None else 0)
         found = stored.get(account)
         if expected != found:
             issues.append(

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from wenming.points.accounts import Account, Household
-from wenming.points.entries import Adjust, Deduct, Earn, Entry, Reverse
+from wenming.points.entries import BALANCE_LIMIT, Adjust, Deduct, Earn, Entry, Reverse
 from wenming.points.schemes import PointsScheme
 from wenming.points.shop import Item, StockLine
 from wenming.points.store import GENESIS, KeyClash, LedgerTransaction, LedgerView, Posted
@@ -113,9 +113,12 @@ class MemoryStore:
                     balance = balance_of(account)
                     if balance is None or key in by_key:
                         break
+                    after = balance + entry.points
+                    if not -BALANCE_LIMIT <= after <= BALANCE_LIMIT:
+                        break  # the full check refuses it
                     writing = entry
                     by_key[key] = entry
-                    balances[account] = balance + entry.points
+                    balances[account] = after
                     log_append(entry)
                     writing = None
                 else:

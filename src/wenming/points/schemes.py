@@ -424,6 +424,10 @@ class PointsScheme:
         FormatError
             If a field is missing, unknown or invalid; the message names it.
         """
+        if not isinstance(data, Mapping):
+            raise FormatError(
+                [f"$: a scheme is a JSON object, not {type(data).__name__}"], source=source
+            )
         try:
             fields = dict(data)
             rules = tuple(Rule(**r) for r in fields.pop("rules", ()))

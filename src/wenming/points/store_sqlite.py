@@ -268,8 +268,8 @@ class SqliteStore:
                 )
             if version < 1:
                 raise LedgerFileError("is a damaged ledger (no schema version)", source=source)
-            _pragmas(conn, synchronous)
             try:
+                _pragmas(conn, synchronous)
                 tables = {
                     row[0]
                     for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -285,7 +285,11 @@ class SqliteStore:
                 if _busy(exc):
                     raise LedgerBusyError(path=source, attempts=1) from None
                 raise LedgerFileError(f"is a damaged ledger ({exc})", source=source) from None
-            if row is None:
+            except UnicodeDecodeError:  # a damaged page read back as text
+                raise LedgerFileError(
+                    "is a damaged ledger (its schema is not readable text)", source=source
+                ) from None
+            if row is None or not isinstance(row[0], str):
                 raise LedgerFileError("is a damaged ledger (no scheme recorded)", source=source)
             try:
                 scheme = PointsScheme.from_dict(json.loads(row[0]), source=source)
@@ -333,6 +337,11 @@ class SqliteStore:
                         if conn.in_transaction:
                             conn.execute("ROLLBACK")
                         raise
+                except LedgerFileError as exc:
+                    if exc.source is not None:
+                        raise
+                    # a row that does not read back: name the file
+                    raise LedgerFileError(exc.errors[0], source=str(self._path)) from None
                 except sqlite3.Error as exc:
                     if not _busy(exc):
                         raise self._damaged(exc) from None
@@ -358,14 +367,52 @@ class SqliteStore:
         )
 
 
-def _row_account(row: Sequence[Any]) -> Account:
-    return Account(
-        id=row[0], holder=row[1], holder_type=row[2], opened=dt.date.fromisoformat(row[3])
+_HEX = frozenset("0123456789abcdef")
+
+
+def _unreadable(what: str, exc: BaseException) -> LedgerFileError:
+    """A row that does not read back as what wenming wrote: the file was edited or damaged."""
+    return LedgerFileError(
+        f"is a damaged ledger ({what} cannot be read: {exc}); run 'wenming ledger verify' on it"
     )
 
 
-def _load(body: str) -> Entry:
-    return entry_from_dict(json.loads(body))
+def _row_account(row: Sequence[Any]) -> Account:
+    try:
+        return Account(
+            id=row[0], holder=row[1], holder_type=row[2], opened=dt.date.fromisoformat(row[3])
+        )
+    except (ValueError, TypeError) as exc:  # InvariantError is a ValueError
+        raise _unreadable(f"account {str(row[0])[:40]!r}", exc) from None
+
+
+def _load(body: object) -> Entry:
+    """An entry from its stored body; :class:`LedgerFileError` if it is not one."""
+    try:
+        if not isinstance(body, str):
+            raise TypeError(f"its body is {type(body).__name__}, not text")
+        return entry_from_dict(json.loads(body))
+    except LedgerFileError:
+        raise
+    except (ValueError, TypeError, RecursionError) as exc:  # FormatError is a ValueError
+        raise _unreadable("an entry", exc) from None
+
+
+def _balance_rows(rows: Iterable[Sequence[Any]]) -> dict[str, int]:
+    balances: dict[str, int] = {}
+    for account, balance in rows:
+        if type(account) is not str or type(balance) is not int:
+            raise _unreadable(
+                f"the balance row {str(account)[:40]!r}",
+                TypeError(f"{type(account).__name__} account, {type(balance).__name__} balance"),
+            )
+        balances[account] = balance
+    return balances
+
+
+def _is_hash(value: object) -> bool:
+    """A hash as wenming writes it: 64 lowercase hex digits (the genesis one included)."""
+    return isinstance(value, str) and len(value) == 64 and _HEX.issuperset(value)
 
 
 class _SqliteTxn:
@@ -403,10 +450,10 @@ class _SqliteTxn:
 
     def balances(self, ids: Iterable[str]) -> dict[str, int]:
         rows = self._in("SELECT account, balance FROM balances WHERE account IN ({})", ids)
-        return dict(rows)
+        return _balance_rows(rows)
 
     def all_balances(self) -> dict[str, int]:
-        return dict(self.conn.execute("SELECT account, balance FROM balances"))
+        return _balance_rows(self.conn.execute("SELECT account, balance FROM balances"))
 
     def entries_by_key(self, keys: Iterable[str]) -> dict[str, Entry]:
         rows = self._in("SELECT key, body FROM entries WHERE key IN ({})", keys)
@@ -429,11 +476,16 @@ class _SqliteTxn:
         )
         for seq, key, account, kind, points, reverses, body, prev_hash, hash_ in rows:
             try:
+                if type(seq) is not int:
+                    raise TypeError(f"its sequence number is {type(seq).__name__}")
                 entry = _load(body)
-            except (ValueError, FormatError) as exc:
-                self.unreadable.append(f"entry {seq} ('{key}') cannot be read: {exc}")
+            except (ValueError, TypeError) as exc:  # LedgerFileError is a ValueError
+                self.unreadable.append(f"entry {seq!r:.40} ({key!r:.40}) cannot be read: {exc}")
                 continue
             problems = []
+            if not (_is_hash(prev_hash) and _is_hash(hash_)):
+                problems.append("its hash fields are not hashes: it was edited outside wenming")
+                prev_hash, hash_ = "?" * 64, "?" * 64
             expected = (
                 entry.key,
                 entry.account,
@@ -455,10 +507,17 @@ class _SqliteTxn:
                 "SELECT name, value FROM meta WHERE name IN ('head_seq', 'head_hash')"
             )
         )
+        seq, digest = meta.get("head_seq"), meta.get("head_hash")
         try:
-            return int(meta.get("head_seq", "-1")), str(meta.get("head_hash", ""))
+            count = int(seq) if isinstance(seq, str) and seq.isascii() else -1
         except ValueError:
-            return -1, str(meta.get("head_hash", ""))
+            count = -1
+        if not 0 <= count < 2**62 or not _is_hash(digest):
+            raise _unreadable(
+                "the head of the hash chain", ValueError(f"{seq!r:.40}, {digest!r:.70}")
+            )
+        assert isinstance(digest, str)
+        return count, digest
 
     def items(self, codes: Iterable[str]) -> dict[str, StockLine]:
         rows = self._in("SELECT code, name, price, stock FROM items WHERE code IN ({})", codes)
@@ -469,8 +528,8 @@ class _SqliteTxn:
         return [_stock(row) for row in rows]
 
     def households(self) -> list[Household]:
-        rows = self.conn.execute("SELECT body FROM households ORDER BY id")
-        return [_household(json.loads(row[0])) for row in rows]
+        rows = self.conn.execute("SELECT id, body FROM households ORDER BY id")
+        return [_household(key, body) for key, body in rows]
 
     def store_problems(self) -> list[str]:
         problems = list(self.unreadable)
@@ -565,15 +624,21 @@ def _stock(row: Sequence[Any]) -> StockLine:
     return StockLine(item=Item(code=row[0], name=row[1], price=row[2]), stock=row[3])
 
 
-def _household(data: dict[str, Any]) -> Household:
-    return Household(
-        id=data["id"],
-        members=tuple(
-            Member(
-                person=m["person"],
-                joined=dt.date.fromisoformat(m["joined"]),
-                left=None if m["left"] is None else dt.date.fromisoformat(m["left"]),
-            )
-            for m in data["members"]
-        ),
-    )
+def _household(key: object, body: object) -> Household:
+    try:
+        if not isinstance(body, str):
+            raise TypeError(f"its body is {type(body).__name__}, not text")
+        data = json.loads(body)
+        return Household(
+            id=data["id"],
+            members=tuple(
+                Member(
+                    person=m["person"],
+                    joined=dt.date.fromisoformat(m["joined"]),
+                    left=None if m["left"] is None else dt.date.fromisoformat(m["left"]),
+                )
+                for m in data["members"]
+            ),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _unreadable(f"household {str(key)[:40]!r}", exc) from None

@@ -1,0 +1,326 @@
+"""Regressions found by fuzzing: every outcome must be a wenming error, never a bare exception.
+
+Each test is one distinct failure (a damaged ledger file, a CLI argument) that
+raised a builtin exception or printed a traceback instead of a
+:class:`~wenming.errors.WenmingError` or a one-line ``wenming: error:`` (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wenming import cli
+from wenming.errors import Severity, WenmingError
+from wenming.points import Household, Item, Ledger, LedgerFileError, conduct_card
+from wenming.testing import generate
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def _at(day: int) -> dt.datetime:
+    return dt.datetime(2024, 3, day, 9, 0, tzinfo=CST)
+
+
+def _ledger(path: Path) -> Path:
+    """A small valid conduct-card ledger: two households, earnings, a redemption, a reversal."""
+    ledger = Ledger.create(path, conduct_card(), synchronous="normal")
+    ledger.open_accounts(["hh-017", "hh-018"], at=_at(1), operator="clerk")
+    ledger.put_household(Household(id="hh-017").join("p-0431", on=dt.date(2019, 5, 1)))
+    ledger.earn("hh-017", "filial-care", quantity=2, key="e1", at=_at(5), operator="clerk")
+    ledger.earn("hh-017", "reformed-customs", key="e2", at=_at(8), operator="clerk")
+    ledger.deduct("hh-018", "lavish-banquet", quantity=2, key="d1", at=_at(9), operator="clerk")
+    ledger.add_stock(Item(code="soap", name="洗衣皂", price=5), 20)
+    ledger.redeem("hh-017", "soap", quantity=2, key="r1", at=_at(10), operator="shop")
+    ledger.reverse("d1", key="x1", at=_at(11), operator="clerk", reason="wrong household")
+    assert ledger.verify() == ()
+    ledger.close()
+    return path
+
+
+def _damaged(tmp_path: Path, *statements: str | tuple[str, tuple[Any, ...]]) -> Path:
+    """A copy of the small ledger edited with plain sqlite3 (as someone outside wenming would)."""
+    path = _ledger(tmp_path / "x.ledger")
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            if isinstance(statement, tuple):
+                conn.execute(*statement)
+            else:
+                conn.executescript(statement)
+        conn.commit()
+    finally:
+        conn.close()
+    return path
+
+
+def _refused_or_reported(action: Callable[[], Any]) -> None:
+    """``verify()`` on a damaged file reports it: error issues, not an exception."""
+    issues = action()
+    assert any(i.severity is Severity.ERROR for i in issues), issues
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    status = cli.main(argv)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
+def _one_line_error(status: int, err: str) -> None:
+    assert status == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("wenming: error: "), lines
+
+
+# ---------------------------------------------------------------------------- ledger files
+
+
+def test_open_a_ledger_with_a_malformed_schema(tmp_path: Path) -> None:
+    # SqliteStore.open runs _pragmas (PRAGMA journal_mode=WAL) outside the try that
+    # turns sqlite3.DatabaseError into LedgerFileError: a bare
+    # sqlite3.DatabaseError "malformed database schema" (byte flips do the same).
+    path = _damaged(
+        tmp_path,
+        "PRAGMA writable_schema=ON; "
+        "UPDATE sqlite_master SET sql='CREATE TABLE balances(' WHERE name='balances';",
+    )
+    with pytest.raises(LedgerFileError):
+        Ledger.open(path).close()
+
+
+def test_cli_verify_a_ledger_with_a_malformed_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _damaged(
+        tmp_path,
+        "PRAGMA writable_schema=ON; "
+        "UPDATE sqlite_master SET sql='CREATE TABLE balances(' WHERE name='balances';",
+    )
+    _one_line_error(*_cli(["ledger", "verify", str(path)], capsys))
+
+
+def test_history_of_an_entry_whose_body_is_not_json(tmp_path: Path) -> None:
+    # _SqliteTxn.account_entries -> _load -> json.loads: bare JSONDecodeError.
+    path = _damaged(tmp_path, "UPDATE entries SET body='not json' WHERE key='e1'")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.history("hh-017")
+
+
+def test_balance_as_of_with_an_entry_whose_body_is_not_json(tmp_path: Path) -> None:
+    path = _damaged(tmp_path, "UPDATE entries SET body='not json' WHERE key='e1'")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.balance("hh-017", as_of=dt.date(2024, 3, 31))
+
+
+def test_verify_an_entry_whose_body_is_a_json_number(tmp_path: Path) -> None:
+    # postings() catches ValueError and FormatError only; entry_from_dict(5) raises
+    # TypeError ('int' object is not iterable) from dict(data).
+    path = _damaged(tmp_path, "UPDATE entries SET body='5' WHERE key='e1'")
+    with Ledger.open(path) as ledger:
+        _refused_or_reported(ledger.verify)
+
+
+def test_cli_verify_an_entry_whose_body_is_a_json_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _damaged(tmp_path, "UPDATE entries SET body='1e308' WHERE key='e1'")
+    status, err = _cli(["ledger", "verify", str(path)], capsys)
+    assert status in (1, 2), err
+
+
+def test_accounts_with_an_opening_date_that_is_not_a_date(tmp_path: Path) -> None:
+    # _row_account: dt.date.fromisoformat('2024-13-01') -> bare ValueError.
+    path = _damaged(tmp_path, "UPDATE accounts SET opened='2024-13-01' WHERE id='hh-017'")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.accounts()
+
+
+def test_verify_an_account_with_an_opening_date_that_is_not_a_date(tmp_path: Path) -> None:
+    path = _damaged(tmp_path, "UPDATE accounts SET opened='2024-13-01' WHERE id='hh-017'")
+    with Ledger.open(path) as ledger:
+        _refused_or_reported(ledger.verify)
+
+
+def test_cli_balance_with_an_opening_date_that_is_not_a_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _damaged(tmp_path, "UPDATE accounts SET opened='2024-13-01' WHERE id='hh-017'")
+    _one_line_error(*_cli(["ledger", "balance", str(path)], capsys))
+
+
+def test_households_whose_body_is_not_json(tmp_path: Path) -> None:
+    # _SqliteTxn.households -> json.loads: bare JSONDecodeError.
+    path = _damaged(tmp_path, "UPDATE households SET body='not json'")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.households()
+
+
+def test_account_for_with_a_household_missing_its_members(tmp_path: Path) -> None:
+    # _household: data["members"] -> bare KeyError.
+    path = _damaged(tmp_path, """UPDATE households SET body='{"id": "hh-017"}'""")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.account_for("p-0431", dt.date(2024, 3, 5))
+
+
+def test_households_with_a_join_date_that_is_not_a_date(tmp_path: Path) -> None:
+    # _household: dt.date.fromisoformat('bad') -> bare ValueError.
+    body = '{"id": "hh-017", "members": [{"person": "p-0431", "joined": "bad", "left": null}]}'
+    path = _damaged(tmp_path, ("UPDATE households SET body=?", (body,)))
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.households()
+
+
+def test_spendable_with_a_balance_that_is_not_a_number(tmp_path: Path) -> None:
+    # balances() returns the text 'abc'; _spendable compares it with the floor: TypeError.
+    path = _damaged(tmp_path, "UPDATE balances SET balance='abc' WHERE account='hh-017'")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.spendable("hh-017")
+
+
+def test_earn_on_a_balance_that_is_not_a_number(tmp_path: Path) -> None:
+    # _Batch.run: balance + entry.points with a str balance: TypeError.
+    path = _damaged(tmp_path, "UPDATE balances SET balance='abc' WHERE account='hh-017'")
+    with Ledger.open(path) as ledger, pytest.raises(WenmingError):
+        ledger.earn("hh-017", "filial-care", key="n1", at=_at(20), operator="clerk")
+
+
+def test_below_floor_with_a_balance_that_is_not_a_number(tmp_path: Path) -> None:
+    path = _damaged(tmp_path, "UPDATE balances SET balance='abc' WHERE account='hh-017'")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        ledger.below_floor()
+
+
+def test_cli_balance_with_a_balance_that_is_not_a_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _damaged(tmp_path, "UPDATE balances SET balance='abc' WHERE account='hh-017'")
+    _one_line_error(*_cli(["ledger", "balance", str(path)], capsys))
+
+
+def test_verify_a_balance_row_whose_account_is_a_blob(tmp_path: Path) -> None:
+    # _verify: sorted(set(sums) | set(stored)) mixes str and bytes: TypeError.
+    path = _damaged(tmp_path, ("UPDATE balances SET account=? WHERE account='hh-018'", (b"\x00",)))
+    with Ledger.open(path) as ledger:
+        _refused_or_reported(ledger.verify)
+
+
+def test_verify_an_entry_whose_prev_hash_is_a_blob(tmp_path: Path) -> None:
+    # chain_hash -> hash_content: prev_hash.encode on bytes: AttributeError.
+    path = _damaged(tmp_path, ("UPDATE entries SET prev_hash=? WHERE seq=2", (b"\xff",)))
+    with Ledger.open(path) as ledger:
+        _refused_or_reported(ledger.verify)
+
+
+def test_verify_an_entry_whose_prev_hash_is_not_ascii(tmp_path: Path) -> None:
+    # hash_content: prev_hash.encode("ascii") -> UnicodeEncodeError.
+    path = _damaged(tmp_path, "UPDATE entries SET prev_hash='孝' WHERE seq=2")
+    with Ledger.open(path) as ledger:
+        _refused_or_reported(ledger.verify)
+
+
+def test_earn_when_the_head_hash_is_not_ascii(tmp_path: Path) -> None:
+    # _SqliteTxn.append: prev.encode("ascii") on meta.head_hash -> UnicodeEncodeError.
+    path = _damaged(tmp_path, "UPDATE meta SET value='孝' WHERE name='head_hash'")
+    with Ledger.open(path) as ledger, pytest.raises(WenmingError):
+        ledger.earn("hh-017", "filial-care", key="n1", at=_at(20), operator="clerk")
+
+
+def test_len_when_the_head_count_is_unreadable(tmp_path: Path) -> None:
+    # head() returns -1 for an unreadable head_seq; len() then raises
+    # ValueError("__len__() should return >= 0").
+    path = _damaged(tmp_path, "UPDATE meta SET value='x' WHERE name='head_seq'")
+    with Ledger.open(path) as ledger, pytest.raises(LedgerFileError):
+        len(ledger)
+
+
+def test_post_when_the_head_count_is_at_the_sqlite_limit(tmp_path: Path) -> None:
+    # _SqliteTxn.append: seq 2**63 does not fit an SQLite INTEGER: bare OverflowError.
+    path = _damaged(tmp_path, "UPDATE meta SET value='9223372036854775807' WHERE name='head_seq'")
+    with Ledger.open(path) as ledger, pytest.raises(WenmingError):
+        ledger.adjust("hh-017", 1, reason="r", key="n1", at=_at(20), operator="clerk")
+
+
+# ---------------------------------------------------------------------------- ledger API
+
+
+def test_adjust_by_more_points_than_sqlite_holds(tmp_path: Path) -> None:
+    # Nothing bounds an entry's points: SqliteTxn.append raises a bare OverflowError.
+    with Ledger.open(_ledger(tmp_path / "x.ledger")) as ledger, pytest.raises(WenmingError):
+        ledger.adjust("hh-017", 2**63, reason="r", key="n1", at=_at(20), operator="clerk")
+
+
+def test_balances_that_overflow_do_not_make_a_ledger_that_fails_verify(tmp_path: Path) -> None:
+    # Two adjustments of 2**62 are each accepted; SQLite's balance + ? overflows to a
+    # REAL, so the maintained balance becomes a float and verify() reports a
+    # balance-mismatch on a ledger written only through the API.
+    with Ledger.open(_ledger(tmp_path / "x.ledger")) as ledger:
+        try:
+            for n in range(2):
+                ledger.adjust("hh-017", 2**62, reason="r", key=f"n{n}", at=_at(20), operator="o")
+        except WenmingError:
+            pass
+        assert ledger.verify() == ()
+        assert isinstance(ledger.balance("hh-017"), int)
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def test_cli_ledger_post_points_beyond_sqlite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _ledger(tmp_path / "x.ledger")
+    argv = ["ledger", "post", str(path), "adjust", "hh-017", "--points", str(10**30)]
+    argv += ["--reason", "r", "--key", "k", "--operator", "o", "--at", "2024-03-20T09:00+08:00"]
+    _one_line_error(*_cli(argv, capsys))
+
+
+@pytest.fixture(scope="module")
+def network_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import wenming
+
+    path = tmp_path_factory.mktemp("net") / "county.json"
+    net = generate("county", seed=0, villages_per_town=(2, 3), volunteers_per_station=(1, 3))
+    wenming.dump(net, path)
+    return path
+
+
+def test_cli_activities_to_the_last_representable_day(
+    network_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # _cli_activities.run: args.end + timedelta(days=1) -> OverflowError.
+    argv = ["activities", "--from", "2023-06-01", "--to", "9999-12-31", str(network_file)]
+    status, err = _cli(argv, capsys)
+    assert status in (0, 2), err
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_cli_plot_time_on_a_date_matplotlib_cannot_place(
+    day: str, network_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # plot.coverage_over_time -> fig.autofmt_xdate(): matplotlib's ValueError
+    # "Matplotlib dates must be between year 0001 and 9999" (the axis pads the range).
+    out = tmp_path / "o.png"
+    argv = ["plot", "time", str(network_file), "--dates", day, "-o", str(out)]
+    status, err = _cli(argv, capsys)
+    assert status in (0, 2), err
+
+
+def test_scheme_and_entry_readers_refuse_what_is_not_an_object() -> None:
+    from wenming.errors import FormatError
+    from wenming.points import PointsScheme
+    from wenming.points.entries import entry_from_dict
+
+    readers: list[Callable[[Any], object]] = [PointsScheme.from_dict, entry_from_dict]
+    values: list[Any] = ["x", 5, None, ["kind", "earn"]]
+    for reader in readers:
+        for value in values:
+            with pytest.raises(FormatError, match="JSON object"):
+                reader(value)
