@@ -224,6 +224,7 @@ def synthetic_records(
             sites.append(institute)
             communities = 0
             plain = 0
+            town = code.short  # the village codes, ids and names below are plain strings
             for _ in range(rng.randint(*villages_per_town)):
                 if rng.random() < community_share:
                     communities += 1
@@ -233,20 +234,21 @@ def synthetic_records(
                     plain += 1
                     number = 200 + plain
                     vname, urban = f"{d.name}合成{plain}村", UrbanRuralClass.VILLAGE
+                vcode = f"{town}{number:03d}"
                 village = Division(
-                    code=f"{code.short}{number:03d}",
+                    code=vcode,
                     name=vname,
                     urban_rural=urban,
                     population=rng.randint(300, 5000),
                 )
                 villages.append(village)
                 station = Station(
-                    id=SiteId(f"S{village.code}"),
+                    id=SiteId(f"S{vcode}"),
                     name=f"{vname}新时代文明实践站",
                     division=village.code,
                     parent=institute.id,
                     established=established(institute),
-                    head=PostId(f"secretary-{village.code.short}") if responsibility else None,
+                    head=PostId(f"secretary-{vcode}") if responsibility else None,
                     six_haves=haves(),
                 )
                 sites.append(station)
@@ -257,7 +259,7 @@ def synthetic_records(
                     host = rng.choice(_HOSTS)
                     sites.append(
                         Point(
-                            id=SiteId(f"P{village.code}-{p + 1}"),
+                            id=SiteId(f"P{vcode}-{p + 1}"),
                             name=f"{vname}实践点{p + 1}",
                             division=village.code,
                             parent=station.id,
