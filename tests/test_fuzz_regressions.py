@@ -59,7 +59,7 @@ def _damaged(tmp_path: Path, *statements: str | tuple[str, tuple[Any, ...]]) -> 
     return path
 
 
-def _refused_or_reported(action: Callable[[], Any]) -> None:
+def _reported(action: Callable[[], Any]) -> None:
     """``verify()`` on a damaged file reports it: error issues, not an exception."""
     issues = action()
     assert any(i.severity is Severity.ERROR for i in issues), issues
@@ -124,7 +124,7 @@ def test_verify_an_entry_whose_body_is_a_json_number(tmp_path: Path) -> None:
     # TypeError ('int' object is not iterable) from dict(data).
     path = _damaged(tmp_path, "UPDATE entries SET body='5' WHERE key='e1'")
     with Ledger.open(path) as ledger:
-        _refused_or_reported(ledger.verify)
+        _reported(ledger.verify)
 
 
 def test_cli_verify_an_entry_whose_body_is_a_json_number(
@@ -145,7 +145,7 @@ def test_accounts_with_an_opening_date_that_is_not_a_date(tmp_path: Path) -> Non
 def test_verify_an_account_with_an_opening_date_that_is_not_a_date(tmp_path: Path) -> None:
     path = _damaged(tmp_path, "UPDATE accounts SET opened='2024-13-01' WHERE id='hh-017'")
     with Ledger.open(path) as ledger:
-        _refused_or_reported(ledger.verify)
+        _reported(ledger.verify)
 
 
 def test_cli_balance_with_an_opening_date_that_is_not_a_date(
@@ -208,21 +208,21 @@ def test_verify_a_balance_row_whose_account_is_a_blob(tmp_path: Path) -> None:
     # _verify: sorted(set(sums) | set(stored)) mixes str and bytes: TypeError.
     path = _damaged(tmp_path, ("UPDATE balances SET account=? WHERE account='hh-018'", (b"\x00",)))
     with Ledger.open(path) as ledger:
-        _refused_or_reported(ledger.verify)
+        _reported(ledger.verify)
 
 
 def test_verify_an_entry_whose_prev_hash_is_a_blob(tmp_path: Path) -> None:
     # chain_hash -> hash_content: prev_hash.encode on bytes: AttributeError.
     path = _damaged(tmp_path, ("UPDATE entries SET prev_hash=? WHERE seq=2", (b"\xff",)))
     with Ledger.open(path) as ledger:
-        _refused_or_reported(ledger.verify)
+        _reported(ledger.verify)
 
 
 def test_verify_an_entry_whose_prev_hash_is_not_ascii(tmp_path: Path) -> None:
     # hash_content: prev_hash.encode("ascii") -> UnicodeEncodeError.
     path = _damaged(tmp_path, "UPDATE entries SET prev_hash='孝' WHERE seq=2")
     with Ledger.open(path) as ledger:
-        _refused_or_reported(ledger.verify)
+        _reported(ledger.verify)
 
 
 def test_earn_when_the_head_hash_is_not_ascii(tmp_path: Path) -> None:
