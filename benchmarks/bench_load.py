@@ -531,6 +531,23 @@ def run_task(task: str, path: Path, *, trace: bool = False) -> dict[str, Any]:
 # ---------------------------------------------------------------- the file
 
 
+def generator_revision() -> str:
+    """A digest of the code that writes the cached files: a change to it makes new ones.
+
+    (A file cached by an older generator or format may no longer load, or no longer
+    measure what the code does now.)
+    """
+    import hashlib
+
+    import wenming.serialization
+    import wenming.testing.factories
+
+    digest = hashlib.sha256()
+    for module in (wenming.testing.factories, wenming.serialization):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def data_file(args: argparse.Namespace) -> Path:
     spec = SCALES[args.scale]
     lo, hi = spec["villages"]
@@ -538,7 +555,8 @@ def data_file(args: argparse.Namespace) -> Path:
         args.scale, "all"
     )
     return DATA / (
-        f"network-{args.scale}-{where}-{EDITION}-seed{SEED}-v{lo}-{hi}-p{spec['points']}.json"
+        f"network-{args.scale}-{where}-{EDITION}-seed{SEED}-v{lo}-{hi}-p{spec['points']}"
+        f"-{generator_revision()}.json"
     )
 
 
@@ -574,6 +592,10 @@ def make_file(args: argparse.Namespace, path: Path) -> None:
     made = time.perf_counter() - start
     DATA.mkdir(parents=True, exist_ok=True)
     wenming.dump(records, path, indent=None)
+    stem = path.name.rsplit("-", 1)[0]  # the same scale and options, another generator
+    for stale in DATA.glob(f"{stem}*.json"):
+        if stale != path:
+            stale.unlink()
     print(
         f"generated {len(records.sites):,} sites in {made:.1f} s; wrote {path.name} "
         f"in {time.perf_counter() - start - made:.1f} s",
