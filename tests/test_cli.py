@@ -191,3 +191,50 @@ def test_the_export_formats_are_the_graph_packages() -> None:
     from wenming import _cli_graph, graph
 
     assert _cli_graph.FORMATS == graph.FORMATS
+
+
+def _tables(folder: Path, *, towns: list[tuple[str, str]]) -> Path:
+    """A tiny official-table folder in the 2023 layout: Shaanxi, Ankang, Ziyang and ``towns``."""
+    folder.mkdir()
+    (folder / "provinces.csv").write_text('code,name\n61,"陕西省"\n', encoding="utf-8")
+    (folder / "cities.csv").write_text(
+        'code,name,provinceCode\n6109,"安康市",61\n', encoding="utf-8"
+    )
+    (folder / "areas.csv").write_text(
+        'code,name,cityCode,provinceCode\n610924,"紫阳县",6109,61\n', encoding="utf-8"
+    )
+    rows = "".join(f'{code},"{name}",610924,61,6109\n' for code, name in towns)
+    (folder / "streets.csv").write_text(
+        "code,name,areaCode,provinceCode,cityCode\n" + rows, encoding="utf-8"
+    )
+    return folder
+
+
+def test_validate_with_tables_warns_of_codes_the_tables_do_not_know(tmp_path: Path) -> None:
+    net = ziyang()
+    towns = sorted(
+        (d.code.short, d.name) for d in net.divisions.values() if d.level.label == "town"
+    )
+    assert len(towns) == 17
+    path = tmp_path / "z.json"
+    path.write_text(ziyang_text(), encoding="utf-8")
+    # The tables know every Ziyang town: nothing to say, as without --tables.
+    full = _tables(tmp_path / "full", towns=towns)
+    result = run("validate", str(path), "--tables", str(full))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{path}: 0 error(s), 0 warning(s)"
+    # Tables without two of the towns: one warning each, naming the nearest real codes.
+    missing = [towns[3], towns[10]]
+    partial = _tables(tmp_path / "partial", towns=[t for t in towns if t not in missing])
+    result = run("validate", str(path), "--tables", str(partial), "--json")
+    assert result.returncode == 0, result.stderr  # warnings only
+    report = json.loads(result.stdout)
+    assert (report["errors"], report["warnings"]) == (0, 2)
+    found = [(i["code"], i["subject"]) for i in report["issues"]]
+    assert found == [("division-not-in-table", code) for code, _ in missing]
+    assert "nearest real codes" in report["issues"][0]["message"]
+    # A folder that is not a table: one line, exit 2.
+    result = run("validate", str(path), "--tables", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("wenming: error:")
+    assert "Traceback" not in result.stderr

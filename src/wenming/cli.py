@@ -3,7 +3,7 @@
 ``wenming summary [FILE]``
     Site counts per level and the coverage of counties, towns and villages.
     Without FILE it reads the embedded Ziyang County network.
-``wenming validate FILE``
+``wenming validate FILE [--tables DIR]``
     Every problem in a network file, one per line.
 ``wenming chain SITE [FILE] [--as-of DATE] [--json]``
     Who answers for a site, up to the county, with the gaps.
@@ -55,10 +55,10 @@ from wenming._cli_common import date_arg
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
 from wenming.datasets.figures import figures
-from wenming.errors import Severity, WenmingError
+from wenming.errors import Issue, Severity, WenmingError
 from wenming.network import Network
 from wenming.points.cli import add_ledger_parser, run_ledger
-from wenming.serialization import loads, validate_text
+from wenming.serialization import loads, loads_records, validate_text
 from wenming.sites import SiteKind
 from wenming.validation import validate
 
@@ -104,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, metavar="FILE", help="a network file")
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument(
+        "--tables",
+        type=Path,
+        metavar="DIR",
+        help="also warn of county and township codes the official division tables in DIR "
+        "do not know (provinces.csv, cities.csv, areas.csv, streets.csv), with the "
+        "nearest real codes",
+    )
     add_ledger_parser(commands)
     _cli_volunteers.add_parsers(commands)
     _cli_people.add_parsers(commands)
@@ -187,6 +195,22 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _membership(data: bytes, tables: Path, source: str) -> tuple[Issue, ...]:
+    """The opt-in membership rule (``--tables``) on a file's divisions.
+
+    Read from the records that load; a file with shape errors has them listed
+    already, and the rule then looks at nothing.
+    """
+    from wenming.datasets.national import check_membership, national_table
+
+    table = national_table(tables)  # a bad folder: FileAccessError / FormatError, exit 2
+    try:
+        records = loads_records(data, source=source)
+    except WenmingError:
+        return ()
+    return check_membership(records, table)
+
+
 def _validate(args: argparse.Namespace) -> int:
     source = str(args.file)
     data = _read(args.file)
@@ -194,6 +218,8 @@ def _validate(args: argparse.Namespace) -> int:
     # paths and every other record still goes through the cross-record rules.
     # Text that is not UTF-8 or not JSON is one `format` issue (as loads says).
     issues = validate_text(data, source=source)
+    if args.tables is not None:
+        issues = (*issues, *_membership(data, args.tables, source))
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
     if args.json:
