@@ -645,3 +645,107 @@ def test_memory_history_is_indexed_lazily_and_undone_with_its_entries() -> None:
     assert [e.key for e in ledger.history("hh-1")][1:] == ["a1", "a3", "a4"]
     assert ledger.balance("hh-1") == sum(e.points for e in ledger.history("hh-1"))
     assert ledger.verify() == ()
+
+
+def test_an_interrupted_history_read_leaves_a_sound_index() -> None:
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    ledger.history("hh-1")  # everything so far indexed
+
+    def adjust(key: str, account: str) -> Adjust:
+        return Adjust(key=key, account=account, points=2, reason="r", at=at(), operator=OP)
+
+    ledger.append_all([adjust("a1", "hh-1"), adjust("a2", "hh-2")])  # not indexed yet
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+
+    class FailOnce(list[Entry]):
+        armed = True
+
+        def append(self, entry: Entry) -> None:
+            if FailOnce.armed:
+                FailOnce.armed = False
+                raise MemoryError  # as a KeyboardInterrupt could, half-way through
+            super().append(entry)
+
+    store._by_account["hh-2"] = FailOnce(store._by_account["hh-2"])
+    with pytest.raises(MemoryError):
+        ledger.history("hh-1")
+    for account, keys in (("hh-1", ["a1"]), ("hh-2", ["a2"])):
+        history = ledger.history(account)
+        assert [e.key for e in history][1:] == keys
+        assert ledger.balance(account) == sum(e.points for e in history)
+        assert ledger.balance(account, as_of=at(12, 31)) == ledger.balance(account)
+    assert ledger.verify() == ()
+
+
+def test_an_interrupted_transaction_append_restores_the_balances() -> None:
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1"], at=at(1), operator=OP)
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+    before = snapshot(ledger)
+
+    def adjust(key: str) -> Adjust:
+        return Adjust(key=key, account="hh-1", points=5, reason="r", at=at(), operator=OP)
+
+    class Interrupted(list[Entry]):
+        calls = 0
+
+        def __iter__(self) -> Iterator[Entry]:
+            Interrupted.calls += 1
+            if Interrupted.calls == 3:  # the loop after the entries are logged
+                yield self[0]
+                raise KeyboardInterrupt
+            yield from list.__iter__(self)
+
+    with pytest.raises(KeyboardInterrupt):
+        store.write(lambda tx: tx.append(Interrupted([adjust("a"), adjust("b")])))
+    assert snapshot(ledger) == before
+    assert ledger.balance("hh-1") == sum(e.points for e in ledger.history("hh-1"))
+    assert ledger.verify() == ()
+
+
+def test_points_limits_apply_to_new_postings_only(make_ledger: MakeLedger) -> None:
+    scheme = PointsScheme(
+        name="big",
+        owner="610924",
+        rules=(Rule(code="grant", label="grant", points=10**12),),
+        opening=0,
+        threshold=0,
+        expiry=ExpiryPolicy.after_months(6),
+    )
+    ledger = make_ledger(scheme)
+    ledger.open_accounts(["a", "b"], at=at(1, year=2023), operator=OP)
+    for key, account in (("e1", "a"), ("e2", "a"), ("e3", "b")):
+        ledger.earn(account, "grant", key=key, at=at(1, year=2023), operator=OP)
+    with pytest.raises(EntryRejectedError, match="at most"):
+        ledger.adjust("a", 10**12 + 1, reason="r", key="big", at=at(2, year=2023), operator=OP)
+    # One expiry entry per account sums its lots: 2 x 10^12 for "a" is allowed.
+    expired = ledger.expire(dt.date(2024, 1, 1), at=at(1, year=2024), operator=OP)
+    assert sorted((e.account, e.points) for e in expired) == [("a", -2 * 10**12), ("b", -(10**12))]
+    assert ledger.balance("a") == ledger.balance("b") == 0
+    # An entry written before the limit (posted below the ledger's checks) still reads.
+    old = Adjust(
+        key="old", account="b", points=5 * 10**12, reason="r", at=at(2, year=2024), operator=OP
+    )
+    ledger.store.write(lambda tx: tx.append([old]))
+    assert ledger.history("b")[-1] == old
+    # A balance beyond the limit takes entries that bring it back, not further.
+    ledger.store.write(
+        lambda tx: tx.append(
+            [
+                Adjust(
+                    key="far",
+                    account="b",
+                    points=2**62,
+                    reason="r",
+                    at=at(3, year=2024),
+                    operator=OP,
+                )
+            ]
+        )
+    )
+    with pytest.raises(EntryRejectedError, match="would leave"):
+        ledger.adjust("b", 1, reason="r", key="more", at=at(4, year=2024), operator=OP)
+    ledger.adjust("b", -1, reason="r", key="less", at=at(4, year=2024), operator=OP)

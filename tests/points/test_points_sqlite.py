@@ -297,3 +297,15 @@ def test_a_second_reversal_smuggled_in_is_reported(tmp_path: Path) -> None:
         found = ledger.verify()
     assert codes(found) == {"bad-reversal"}
     assert "reverses 'k1' a second time" in found[0].message
+
+
+def test_a_file_that_cannot_be_written_is_not_called_damaged() -> None:
+    import sqlite3
+
+    from wenming.points.store_sqlite import _access
+
+    assert _access(sqlite3.OperationalError("attempt to write a readonly database"))
+    assert _access(sqlite3.OperationalError("unable to open database file"))
+    assert _access(sqlite3.OperationalError("disk I/O error"))
+    assert not _access(sqlite3.DatabaseError("malformed database schema (balances)"))
+    assert not _access(sqlite3.OperationalError("database is locked"))

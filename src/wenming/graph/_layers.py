@@ -133,6 +133,7 @@ def _site_nodes(ctx: GraphContext) -> None:
     days: dict[Any, str] = {}
     haves: dict[frozenset[Any], str] = {}
     short_length = _SHORT_LENGTH
+    early = False
     for site in ctx.sites():
         cls = type(site)
         kind = kinds.get(cls)
@@ -162,8 +163,9 @@ def _site_nodes(ctx: GraphContext) -> None:
             edge = {PARENT_OF: {"relation": PARENT_OF}}
             pred[key] = {above: edge}
             children = succ.get(above)
-            if children is None:
+            if children is None:  # a child listed before its parent
                 children = succ[above] = {}
+                early = True
             children[key] = edge
         when = site.established
         if when is not None:
@@ -189,8 +191,12 @@ def _site_nodes(ctx: GraphContext) -> None:
         if isinstance(site, Point):
             data["host"] = site.host.value
     if len(succ) != len(node):  # a parent not in the graph on ``as_of``: a bare node
-        for key in succ.keys() - node.keys():
+        for key in [k for k in succ if k not in node]:
             node[key], pred[key] = {}, {}
+    if early:  # keep the adjacency in node order, as networkx's own calls would
+        ordered = [(key, succ[key]) for key in node]
+        succ.clear()
+        succ.update(ordered)
 
 
 def _site_edges(ctx: GraphContext) -> None:

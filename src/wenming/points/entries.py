@@ -74,23 +74,17 @@ def _reverses(value: str) -> EntryId:
 
 
 POINTS_LIMIT = 10**12
-"""The most points one entry may move either way: far beyond any card, and far
-inside what a SQLite integer column holds (2**63 - 1), so no sum of entries a
-ledger accepts overflows it (balances are bounded too: :data:`BALANCE_LIMIT`)."""
+"""The most points a new earn, deduct, redeem or adjust entry may move either way:
+far beyond any card, and far inside what a SQLite integer holds (2**63 - 1). The
+ledger checks it when an entry is posted (an entry already in a file is read
+whatever its size); expiries and reversals are bounded by the points they undo."""
 
 BALANCE_LIMIT = 2**62
-"""The largest balance, either side of zero, an account may reach."""
+"""The largest balance, either side of zero, a posting may take an account to."""
 
 
 def _points(value: object) -> int:
-    points = whole("points", value, nonzero=True)
-    if not -POINTS_LIMIT <= points <= POINTS_LIMIT:
-        raise InvariantError(
-            f"points must be within ±{POINTS_LIMIT:,}, not {points:.3g}",
-            field="points",
-            value=points,
-        )
-    return points
+    return whole("points", value, nonzero=True)
 
 
 def _quantity(value: object) -> int:

@@ -54,6 +54,7 @@ from wenming.points.accounts import Account, Household
 from wenming.points.entries import (
     BALANCE_LIMIT,
     ENTRY_CLASSES,
+    POINTS_LIMIT,
     Adjust,
     Deduct,
     Earn,
@@ -281,8 +282,19 @@ class _Batch:
                     self.check(entry)
             elif kind is not Adjust:
                 self.check(entry)
-            after = balance + entry.points
-            if not -BALANCE_LIMIT <= after <= BALANCE_LIMIT:
+            points = entry.points
+            if (
+                not -POINTS_LIMIT <= points <= POINTS_LIMIT
+                and kind is not Expire
+                and kind is not Reverse
+            ):
+                raise EntryRejectedError(
+                    f"cannot post '{key}': {points:.3g} points; an entry moves at most "
+                    f"{POINTS_LIMIT:,}",
+                    key=key,
+                )
+            after = balance + points
+            if not -BALANCE_LIMIT <= after <= BALANCE_LIMIT and abs(after) > abs(balance):
                 raise EntryRejectedError(
                     f"cannot post '{key}': the balance of '{account}' would leave "
                     f"±{BALANCE_LIMIT:,} points",

@@ -25,7 +25,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from wenming.points.accounts import Account, Household
-from wenming.points.entries import BALANCE_LIMIT, Adjust, Deduct, Earn, Entry, Reverse
+from wenming.points.entries import (
+    BALANCE_LIMIT,
+    POINTS_LIMIT,
+    Adjust,
+    Deduct,
+    Earn,
+    Entry,
+    Reverse,
+)
 from wenming.points.schemes import PointsScheme
 from wenming.points.shop import Item, StockLine
 from wenming.points.store import GENESIS, KeyClash, LedgerTransaction, LedgerView, Posted
@@ -113,9 +121,13 @@ class MemoryStore:
                     balance = balance_of(account)
                     if balance is None or key in by_key:
                         break
-                    after = balance + entry.points
-                    if not -BALANCE_LIMIT <= after <= BALANCE_LIMIT:
-                        break  # the full check refuses it
+                    points = entry.points
+                    after = balance + points
+                    if not (
+                        -POINTS_LIMIT <= points <= POINTS_LIMIT
+                        and -BALANCE_LIMIT <= after <= BALANCE_LIMIT
+                    ):
+                        break  # the full check decides
                     writing = entry
                     by_key[key] = entry
                     balances[account] = after
@@ -135,30 +147,44 @@ class MemoryStore:
             self._take_back(start)
             return False
 
-    def _take_back(self, start: int) -> None:
+    def _take_back(self, start: int, balances: Mapping[str, int] | None = None) -> None:
         """Undo appends from log position ``start`` on (``append_plain``'s or a transaction's).
 
-        Keys, balances and any history already indexed are taken back with the
-        entries. Balances are restored by subtraction: exact for integers.
+        Keys and any history already indexed are taken back with the entries.
+        Balances are set back to ``balances`` (a transaction's snapshot: right
+        whatever point an interruption stopped it at) or, without one, restored
+        by subtracting the entries' points (``append_plain`` updates a balance
+        before it logs the entry).
         """
-        log, balances, by_key = self._entries, self._balances, self._by_key
+        log, by_key = self._entries, self._by_key
         by_account, indexed = self._by_account, self._indexed
         for at in range(len(log) - 1, start - 1, -1):
             entry = log[at]
             by_key.pop(entry.key, None)
-            balances[entry.account] -= entry.points
+            if balances is None:
+                self._balances[entry.account] -= entry.points
             if at < indexed:
                 by_account[entry.account].pop()
         del log[start:]
         self._indexed = min(indexed, start)
+        if balances is not None:
+            self._balances.update(balances)
 
     def _history(self, account: str) -> list[Entry]:
         """The account's entries in order; indexes what was appended since the last call."""
         log, by_account = self._entries, self._by_account
         if self._indexed < len(log):
-            for entry in log[self._indexed :]:
-                by_account[entry.account].append(entry)
-            self._indexed = len(log)
+            try:
+                for entry in log[self._indexed :]:
+                    by_account[entry.account].append(entry)
+                self._indexed = len(log)
+            except BaseException:
+                # interrupted (KeyboardInterrupt, MemoryError): how far it got is not
+                # known, so forget the index; the next read builds it from the start
+                for entries in by_account.values():
+                    entries.clear()
+                self._indexed = 0
+                raise
         return by_account.get(account, [])
 
 
@@ -227,14 +253,17 @@ class _Txn:
 
     def add_account(self, account: Account) -> None:
         s = self.s
-        s._accounts[account.id] = account
-        s._balances[account.id] = 0
-        s._by_account[account.id] = []
+        key = account.id
 
-        def undo() -> None:
-            del s._accounts[account.id], s._balances[account.id], s._by_account[account.id]
+        def undo() -> None:  # registered first: right wherever an interruption stops us
+            s._accounts.pop(key, None)
+            s._balances.pop(key, None)
+            s._by_account.pop(key, None)
 
         self._undo.append(undo)
+        s._accounts[key] = account
+        s._balances[key] = 0
+        s._by_account[key] = []
 
     def append(self, entries: Sequence[Entry]) -> None:
         s = self.s
@@ -244,9 +273,10 @@ class _Txn:
                 raise KeyClash(entry.key)
         start = len(s._entries)
         rev: list[str] = []
+        before: dict[str, int] = {e.account: balances[e.account] for e in entries}
 
         def undo() -> None:
-            s._take_back(start)
+            s._take_back(start, before)
             s._reversed.difference_update(rev)
 
         self._undo.append(undo)
@@ -255,8 +285,8 @@ class _Txn:
             by_key[entry.key] = entry
             balances[entry.account] += entry.points
             if type(entry) is Reverse:
-                s._reversed.add(entry.reverses)
                 rev.append(entry.reverses)
+                s._reversed.add(entry.reverses)
 
     def set_stock(self, item: Item, stock: int) -> None:
         s = self.s

@@ -117,6 +117,13 @@ def _busy(exc: sqlite3.Error) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
+def _access(exc: sqlite3.Error) -> bool:
+    """True if the file cannot be read or written (not that its content is damaged)."""
+    text = str(exc).lower()
+    words = ("readonly", "read-only", "disk", "full", "unable to open")
+    return isinstance(exc, sqlite3.OperationalError) and any(word in text for word in words)
+
+
 def _connect(path: Path, *, create: bool, timeout: float) -> sqlite3.Connection:
     mode = "rwc" if create else "rw"
     uri = f"{path.absolute().as_uri()}?mode={mode}"
@@ -284,6 +291,8 @@ class SqliteStore:
             except sqlite3.DatabaseError as exc:
                 if _busy(exc):
                     raise LedgerBusyError(path=source, attempts=1) from None
+                if _access(exc):
+                    raise FileAccessError(None, f"cannot open the ledger: {exc}", source) from None
                 raise LedgerFileError(f"is a damaged ledger ({exc})", source=source) from None
             except UnicodeDecodeError:  # a damaged page read back as text
                 raise LedgerFileError(
@@ -352,15 +361,12 @@ class SqliteStore:
             raise LedgerBusyError(path=str(self._path), attempts=self._retries)
 
     def _damaged(self, exc: sqlite3.Error) -> Exception:
-        text = str(exc).lower()
         if isinstance(exc, sqlite3.IntegrityError):
             return LedgerFileError(
                 f"is inconsistent ({exc}); run 'wenming ledger verify' on it",
                 source=str(self._path),
             )
-        if isinstance(exc, sqlite3.OperationalError) and any(
-            word in text for word in ("readonly", "read-only", "disk", "full", "unable to open")
-        ):
+        if _access(exc):
             return FileAccessError(None, f"cannot write the ledger: {exc}", str(self._path))
         return LedgerFileError(
             f"is a damaged ledger ({exc}); restore it from a backup", source=str(self._path)
