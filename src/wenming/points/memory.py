@@ -104,6 +104,7 @@ class MemoryStore:
             by_key, balances, log = self._by_key, self._balances, self._entries
             start = len(log)
             earn_points, deduct_points = earn.get, deduct.get
+            most, lowest, highest = POINTS_LIMIT, -BALANCE_LIMIT, BALANCE_LIMIT
             balance_of, log_append = balances.get, log.append
             writing: Entry | None = None  # an entry being written, until it is in the log
             try:
@@ -123,10 +124,7 @@ class MemoryStore:
                         break
                     points = entry.points
                     after = balance + points
-                    if not (
-                        -POINTS_LIMIT <= points <= POINTS_LIMIT
-                        and -BALANCE_LIMIT <= after <= BALANCE_LIMIT
-                    ):
+                    if not (-most <= points <= most and lowest <= after <= highest):
                         break  # the full check decides
                     writing = entry
                     by_key[key] = entry
