@@ -1,10 +1,12 @@
-"""Converter and validator factories for record fields (private).
+"""Converters and validators for record fields (private).
 
-``ident("team", TeamId)``, ``date("end")``, ``division("site")``, ``flag`` …: the
-record modules (volunteers, teams, service records, awards, insurance) take plain
-``str`` and ISO date strings and get typed ids and dates; every failure is an
-:class:`~wenming.errors.InvariantError` naming the field. The plain validators
-these build on are in :mod:`wenming._fields` (which cannot know division codes).
+``to_date(value, "end")``, ``to_division(value, "site")``,
+``to_optional_ident(value, "team", TeamId)``, ``flag``, ``after("start")`` …:
+the record modules (people, links, governance, volunteers, teams, service
+records, awards, insurance) take plain ``str`` and ISO date strings and get
+typed ids and dates; every failure is an :class:`~wenming.errors.InvariantError`
+naming the field. The plain validators these build on are in
+:mod:`wenming._fields` (which cannot know division codes).
 """
 
 from __future__ import annotations
@@ -22,80 +24,66 @@ from wenming.errors import InvariantError
 T = TypeVar("T")
 
 
-def ident(name: str, kind: Callable[[str], T]) -> Callable[[str], T]:
-    """A converter: a non-empty id string, typed as ``kind``."""
-
-    def convert(value: str) -> T:
-        return kind(check_identifier(name, value))
-
-    convert.__name__ = f"_{name}_id"
-    return convert
+# Direct converters: a record module's named converter (a function, as the attrs
+# mypy plugin wants) calls one of these with its field's name; no closure is made
+# per record.
 
 
-def optional_ident(name: str, kind: Callable[[str], T]) -> Callable[[str | None], T | None]:
-    """A converter: ``None`` or an id string, typed as ``kind``."""
-
-    def convert(value: str | None) -> T | None:
-        return None if value is None else kind(check_identifier(name, value))
-
-    return convert
+def to_optional_ident(value: str | None, name: str, kind: Callable[[str], T]) -> T | None:
+    """``None`` or an id string, typed as ``kind``."""
+    return None if value is None else kind(check_identifier(name, value))
 
 
-def date(name: str) -> Callable[[object], dt.date | None]:
-    """A converter: ``None``, a date or an ISO string → an optional date."""
-
-    def convert(value: object) -> dt.date | None:
-        if value is None or type(value) is dt.date:
-            return value
-        if isinstance(value, str):
-            return as_date(value, name)
-        raise InvariantError(
-            f"{name} must be a date, not {type(value).__name__}", field=name, value=value
-        )
-
-    return convert
-
-
-def required_date(name: str) -> Callable[[object], dt.date]:
-    """A converter: a date or an ISO string (required)."""
-    optional = date(name)
-
-    def convert(value: object) -> dt.date:
-        day = optional(value)
-        if day is None:
-            raise InvariantError(f"{name} is required", field=name)
-        return day
-
-    return convert
-
-
-def division(name: str) -> Callable[[str | None], DivisionCode | None]:
-    """A converter: ``None`` or a division code string."""
-
-    def convert(value: str | None) -> DivisionCode | None:
-        if value is None:
-            return None
-        try:
-            return DivisionCode.parse(value)
-        except InvariantError as exc:
-            exc.field = name
-            raise
-
-    return convert
-
-
-def texts(name: str) -> Callable[[object], frozenset[str]]:
-    """A converter: an iterable of non-blank strings → a frozenset."""
-
-    def item(value: object) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise InvariantError(f"{name} holds only non-blank text", field=name)
+def to_date(value: object, name: str) -> dt.date | None:
+    """``None``, a date or an ISO string → an optional date."""
+    if value is None or type(value) is dt.date:
         return value
+    if isinstance(value, str):
+        return as_date(value, name)
+    raise InvariantError(
+        f"{name} must be a date, not {type(value).__name__}", field=name, value=value
+    )
 
-    def convert(value: object) -> frozenset[str]:
-        return to_frozenset(item, name, value)
 
-    return convert
+def to_required_date(value: object, name: str) -> dt.date:
+    """A date or an ISO string (required)."""
+    day = to_date(value, name)
+    if day is None:
+        raise InvariantError(f"{name} is required", field=name)
+    return day
+
+
+def to_required_division(value: str, name: str) -> DivisionCode:
+    """A division code string (required)."""
+    try:
+        return DivisionCode(value)
+    except InvariantError as exc:
+        exc.field = name
+        raise
+
+
+def to_division(value: str | None, name: str) -> DivisionCode | None:
+    """``None`` or a division code string."""
+    return None if value is None else to_required_division(value, name)
+
+
+def to_texts(value: object, name: str) -> frozenset[str]:
+    """An iterable of non-blank strings → a frozenset."""
+
+    def item(text: object) -> str:
+        if not isinstance(text, str) or not text.strip():
+            raise InvariantError(f"{name} holds only non-blank text", field=name)
+        return text
+
+    return to_frozenset(item, name, value)
+
+
+# A factory, where a callable is wanted (an item converter).
+
+
+def required_division(name: str) -> Callable[[str], DivisionCode]:
+    """A converter: a division code string (required)."""
+    return lambda value: to_required_division(value, name)
 
 
 def flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -106,6 +94,21 @@ def flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
             field=attribute.name,
             value=value,
         )
+
+
+def after(start_field: str) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    """A validator: this date, when set, comes after the date in ``start_field``."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        start = getattr(instance, start_field)
+        if value is not None and start is not None and value <= start:
+            raise InvariantError(
+                f"{attribute.name} {value} must come after {start_field} {start}",
+                field=attribute.name,
+                value=value,
+            )
+
+    return check
 
 
 def not_before(start_field: str) -> Callable[[Any, attrs.Attribute[Any], object], None]:

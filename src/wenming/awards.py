@@ -159,19 +159,19 @@ def _year(value: object) -> int:
 
 
 def _volunteer(value: str | None) -> VolunteerId | None:
-    return conv.optional_ident("volunteer", VolunteerId)(value)
+    return conv.to_optional_ident(value, "volunteer", VolunteerId)
 
 
 def _team(value: str | None) -> TeamId | None:
-    return conv.optional_ident("team", TeamId)(value)
+    return conv.to_optional_ident(value, "team", TeamId)
 
 
 def _community(value: str | None) -> DivisionCode | None:
-    return conv.division("community")(value)
+    return conv.to_division(value, "community")
 
 
 def _division(value: str | None) -> DivisionCode | None:
-    return conv.division("division")(value)
+    return conv.to_division(value, "division")
 
 
 _RECIPIENT_FIELDS = ("volunteer", "team", "project", "community")

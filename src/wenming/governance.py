@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
+from wenming import _converters as conv
 from wenming._fields import (
     DateLike,
     as_date,
@@ -72,7 +73,6 @@ from wenming.ids import (
     SiteId,
     TenureId,
 )
-from wenming.people import _date, _division, _flag, _required_date, after
 from wenming.section import Index, Ref, Section, ValidationContext, error
 from wenming.sites import Site, SiteKind
 
@@ -216,15 +216,15 @@ def _site_ref(value: str) -> SiteId:
 
 
 def _division_field(value: str) -> DivisionCode:
-    return _division("division")(value)  # type: ignore[no-any-return]
+    return conv.to_required_division(value, "division")
 
 
 def _adopted(value: object) -> dt.date:
-    return _required_date("adopted")(value)  # type: ignore[no-any-return]
+    return conv.to_required_date(value, "adopted")
 
 
 def _repealed(value: object) -> dt.date | None:
-    return _date("repealed")(value)  # type: ignore[no-any-return]
+    return conv.to_date(value, "repealed")
 
 
 def _amount(value: object) -> int:
@@ -358,7 +358,7 @@ class MechanismKind:
     id: MechanismKindId = attrs.field(converter=_kind_key)
     name: str = attrs.field(validator=text)
     label: str | None = attrs.field(default=None, validator=optional_text)
-    national: bool = attrs.field(default=False, validator=_flag)
+    national: bool = attrs.field(default=False, validator=conv.flag)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the kind as the file format writes it."""
@@ -433,7 +433,7 @@ class Mechanism:
     division: DivisionCode = attrs.field(converter=_division_field)
     adopted: dt.date = attrs.field(converter=_adopted)
     repealed: dt.date | None = attrs.field(
-        default=None, converter=_repealed, validator=after("adopted")
+        default=None, converter=_repealed, validator=conv.after("adopted")
     )
     name: str | None = attrs.field(default=None, validator=optional_text)
     document: str | None = attrs.field(default=None, validator=optional_text)

@@ -42,16 +42,12 @@ def _volunteer(value: Any) -> VolunteerId:
     return VolunteerId(check_identifier("volunteer", value))
 
 
-_start_date = conv.required_date("start")
-_end_date = conv.date("end")
-
-
 def _start(value: object) -> dt.date:
-    return _start_date(value)
+    return conv.to_required_date(value, "start")
 
 
 def _end(value: object) -> dt.date | None:
-    return _end_date(value)
+    return conv.to_date(value, "end")
 
 
 @attrs.frozen(kw_only=True)

@@ -45,6 +45,7 @@ from typing import Any
 
 import attrs
 
+from wenming import _converters as conv
 from wenming._fields import (
     check_identifier,
     optional_date,
@@ -57,14 +58,14 @@ from wenming._plain import to_plain
 from wenming.divisions import DivisionCode, DivisionLevel
 from wenming.errors import InvariantError, Issue, Severity
 from wenming.ids import AreaId, LinkId, PostId, SiteId
-from wenming.people import LinkKind, _date, _division, _exists, after, kind_in
+from wenming.people import LinkKind, _exists, kind_in
 from wenming.section import Index, OnRemove, Ref, Section, ValidationContext, error
 
 __all__ = ["AREAS", "LINKS", "LINK_TARGET_FIELD", "Area", "Link", "LinkKind"]
 
 
 def _towns(value: Iterable[str]) -> frozenset[DivisionCode]:
-    return to_frozenset(_division("towns"), "towns", value)
+    return to_frozenset(conv.required_division("towns"), "towns", value)
 
 
 def _area_key(value: str) -> AreaId:
@@ -88,11 +89,11 @@ def _site_ref(value: str | None) -> SiteId | None:
 
 
 def _link_established(value: object) -> dt.date | None:
-    return _date("established")(value)  # type: ignore[no-any-return]
+    return conv.to_date(value, "established")
 
 
 def _link_closed(value: object) -> dt.date | None:
-    return _date("closed")(value)  # type: ignore[no-any-return]
+    return conv.to_date(value, "closed")
 
 
 @attrs.frozen(kw_only=True)
@@ -128,7 +129,7 @@ def _link_kind(value: object) -> LinkKind:
 
 
 def _optional_division(value: str | None) -> DivisionCode | None:
-    return None if value is None else _division("town")(value)
+    return None if value is None else conv.to_required_division(value, "town")
 
 
 LINK_TARGET_FIELD = {
@@ -179,7 +180,7 @@ class Link:
         default=None, converter=_link_established, validator=optional_date
     )
     closed: dt.date | None = attrs.field(
-        default=None, converter=_link_closed, validator=[optional_date, after("established")]
+        default=None, converter=_link_closed, validator=[optional_date, conv.after("established")]
     )
     note: str | None = attrs.field(default=None, validator=optional_text)
 

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from wenming import _converters as conv
 from wenming._fields import (
     DateLike,
     as_date,
@@ -138,15 +139,6 @@ def _level(value: object) -> DivisionLevel:
     return DivisionLevel.from_label(value)
 
 
-def _flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not bool:
-        raise InvariantError(
-            f"{attribute.name} must be true or false, not {type(value).__name__}",
-            field=attribute.name,
-            value=value,
-        )
-
-
 def _span(value: object) -> int | None:
     if value is None:
         return None
@@ -159,64 +151,6 @@ def _span(value: object) -> int | None:
 
 def _link_kinds(value: object) -> frozenset[LinkKind]:
     return to_frozenset(lambda v: to_enum(LinkKind, "links", v), "links", value)
-
-
-def _date(name: str) -> Any:
-    def convert(value: object) -> dt.date | None:
-        if value is None or type(value) is dt.date:
-            return value
-        if isinstance(value, str):
-            return as_date(value, name)
-        raise InvariantError(
-            f"{name} must be a date, not {type(value).__name__}", field=name, value=value
-        )
-
-    return convert
-
-
-def _required_date(name: str) -> Any:
-    optional = _date(name)
-
-    def convert(value: object) -> dt.date:
-        day = optional(value)
-        if day is None:
-            raise InvariantError(f"{name} is required", field=name)
-        return day  # type: ignore[no-any-return]
-
-    return convert
-
-
-def _division(name: str) -> Any:
-    def convert(value: str) -> DivisionCode:
-        try:
-            return DivisionCode.parse(value)
-        except InvariantError as exc:
-            exc.field = name
-            raise
-
-    return convert
-
-
-def _id(name: str, kind: Any) -> Any:
-    def convert(value: str) -> Any:
-        return kind(check_identifier(name, value))
-
-    return convert
-
-
-def after(start_field: str) -> Any:
-    """An attrs validator: this date, when set, comes after the date in ``start_field``."""
-
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-        start = getattr(instance, start_field)
-        if value is not None and start is not None and value <= start:
-            raise InvariantError(
-                f"{attribute.name} {value} must come after {start_field} {start}",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
 
 
 def _exists(record: Any, day: dt.date) -> bool:
@@ -257,23 +191,23 @@ def _person_ref(value: str) -> PersonId:
 
 
 def _post_division(value: str) -> DivisionCode:
-    return _division("division")(value)  # type: ignore[no-any-return]
+    return conv.to_required_division(value, "division")
 
 
 def _established(value: object) -> dt.date | None:
-    return _date("established")(value)  # type: ignore[no-any-return]
+    return conv.to_date(value, "established")
 
 
 def _closed(value: object) -> dt.date | None:
-    return _date("closed")(value)  # type: ignore[no-any-return]
+    return conv.to_date(value, "closed")
 
 
 def _start(value: object) -> dt.date:
-    return _required_date("start")(value)  # type: ignore[no-any-return]
+    return conv.to_required_date(value, "start")
 
 
 def _end(value: object) -> dt.date | None:
-    return _date("end")(value)  # type: ignore[no-any-return]
+    return conv.to_date(value, "end")
 
 
 # ---------------------------------------------------------------------------- records
@@ -315,10 +249,10 @@ class PostKind:
     name: str = attrs.field(validator=text)
     label: str | None = attrs.field(default=None, validator=optional_text)
     level: DivisionLevel = attrs.field(converter=_level)
-    first_in_command: bool = attrs.field(default=False, validator=_flag)
+    first_in_command: bool = attrs.field(default=False, validator=conv.flag)
     links: frozenset[LinkKind] = attrs.field(factory=frozenset, converter=_link_kinds)
     span: int | None = attrs.field(default=None, converter=_span)
-    single_holder: bool = attrs.field(default=True, validator=_flag)
+    single_holder: bool = attrs.field(default=True, validator=conv.flag)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the kind as the file format writes it."""
@@ -432,7 +366,7 @@ class Post:
         default=None, converter=_established, validator=optional_date
     )
     closed: dt.date | None = attrs.field(
-        default=None, converter=_closed, validator=[optional_date, after("established")]
+        default=None, converter=_closed, validator=[optional_date, conv.after("established")]
     )
 
     def exists_on(self, day: dt.date) -> bool:
@@ -467,7 +401,7 @@ class Person:
 
     id: PersonId = attrs.field(converter=_person_key)
     name: str = attrs.field(validator=text)
-    synthetic: bool = attrs.field(default=False, validator=_flag)
+    synthetic: bool = attrs.field(default=False, validator=conv.flag)
     note: str | None = attrs.field(default=None, validator=optional_text, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -509,7 +443,7 @@ class Tenure:
     person: PersonId = attrs.field(converter=_person_ref)
     start: dt.date = attrs.field(converter=_start, validator=optional_date)
     end: dt.date | None = attrs.field(
-        default=None, converter=_end, validator=[optional_date, after("start")]
+        default=None, converter=_end, validator=[optional_date, conv.after("start")]
     )
 
     def covers(self, day: dt.date) -> bool:

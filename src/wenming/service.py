@@ -118,7 +118,7 @@ def hours(minutes: int) -> Decimal:
 
 
 def _day(value: object) -> dt.date:
-    return conv.required_date("date")(value)
+    return conv.to_required_date(value, "date")
 
 
 @attrs.frozen(kw_only=True)
@@ -220,27 +220,27 @@ def _activity(value: str) -> str:
 
 
 def _date(value: object) -> dt.date:
-    return conv.required_date("date")(value)
+    return conv.to_required_date(value, "date")
 
 
 def _end(value: object) -> dt.date | None:
-    return conv.date("end")(value)
+    return conv.to_date(value, "end")
 
 
 def _recorded(value: object) -> dt.date:
-    return conv.required_date("recorded")(value)
+    return conv.to_required_date(value, "recorded")
 
 
 def _team(value: str | None) -> TeamId | None:
-    return conv.optional_ident("team", TeamId)(value)
+    return conv.to_optional_ident(value, "team", TeamId)
 
 
 def _site(value: str | None) -> SiteId | None:
-    return conv.optional_ident("site", SiteId)(value)
+    return conv.to_optional_ident(value, "site", SiteId)
 
 
 def _supersedes(value: str | None) -> ServiceRecordId | None:
-    return conv.optional_ident("supersedes", ServiceRecordId)(value)
+    return conv.to_optional_ident(value, "supersedes", ServiceRecordId)
 
 
 def _minutes(value: object) -> int:
@@ -756,15 +756,15 @@ def _cert_minutes(value: object) -> int:
 
 
 def _issued(value: object) -> dt.date:
-    return conv.required_date("issued")(value)
+    return conv.to_required_date(value, "issued")
 
 
 def _period_start(value: object) -> dt.date | None:
-    return conv.date("start")(value)
+    return conv.to_date(value, "start")
 
 
 def _period_end(value: object) -> dt.date | None:
-    return conv.date("end")(value)
+    return conv.to_date(value, "end")
 
 
 @attrs.frozen(kw_only=True)

@@ -120,12 +120,14 @@ def _level_key(value: str) -> TeamLevelId:
 
 
 def _site_kinds(value: object) -> frozenset[SiteKind]:
-    return frozenset(to_enum(SiteKind, "site_kinds", v) for v in conv.texts("site_kinds")(value))
+    return frozenset(
+        to_enum(SiteKind, "site_kinds", v) for v in conv.to_texts(value, "site_kinds")
+    )
 
 
 def _team_kinds(value: object) -> frozenset[TeamKind]:
     return frozenset(
-        to_enum(TeamKind, "first_in_command", v) for v in conv.texts("first_in_command")(value)
+        to_enum(TeamKind, "first_in_command", v) for v in conv.to_texts(value, "first_in_command")
     )
 
 
@@ -148,23 +150,23 @@ def _team_kind(value: object) -> TeamKind:
 
 
 def _team_site(value: str | None) -> SiteId | None:
-    return conv.optional_ident("site", SiteId)(value)
+    return conv.to_optional_ident(value, "site", SiteId)
 
 
 def _team_head(value: str | None) -> PostId | None:
-    return conv.optional_ident("head", PostId)(value)
+    return conv.to_optional_ident(value, "head", PostId)
 
 
 def _team_parent(value: str | None) -> TeamId | None:
-    return conv.optional_ident("parent", TeamId)(value)
+    return conv.to_optional_ident(value, "parent", TeamId)
 
 
 def _established(value: object) -> dt.date | None:
-    return conv.date("established")(value)
+    return conv.to_date(value, "established")
 
 
 def _closed(value: object) -> dt.date | None:
-    return conv.date("closed")(value)
+    return conv.to_date(value, "closed")
 
 
 def _membership_key(value: str) -> MembershipId:
@@ -180,11 +182,11 @@ def _member_team(value: str) -> TeamId:
 
 
 def _start(value: object) -> dt.date:
-    return conv.required_date("start")(value)
+    return conv.to_required_date(value, "start")
 
 
 def _end(value: object) -> dt.date | None:
-    return conv.date("end")(value)
+    return conv.to_date(value, "end")
 
 
 def _optional_team_kind(value: object) -> TeamKind | None:

@@ -290,11 +290,11 @@ def _sex(value: object) -> Sex | None:
 
 
 def _birth_date(value: object) -> dt.date | None:
-    return conv.date("birth_date")(value)
+    return conv.to_date(value, "birth_date")
 
 
 def _registered(value: object) -> dt.date:
-    return conv.required_date("registered")(value)
+    return conv.to_required_date(value, "registered")
 
 
 def _status(value: object) -> VolunteerStatus:
@@ -302,19 +302,19 @@ def _status(value: object) -> VolunteerStatus:
 
 
 def _status_since(value: object) -> dt.date | None:
-    return conv.date("status_since")(value)
+    return conv.to_date(value, "status_since")
 
 
 def _residence(value: str | None) -> DivisionCode | None:
-    return conv.division("residence")(value)
+    return conv.to_division(value, "residence")
 
 
 def _skills(value: object) -> frozenset[str]:
-    return conv.texts("skills")(value)
+    return conv.to_texts(value, "skills")
 
 
 def _categories(value: object) -> frozenset[str]:
-    return conv.texts("categories")(value)
+    return conv.to_texts(value, "categories")
 
 
 def _id_type(value: object) -> DocumentType:
@@ -502,11 +502,11 @@ def _consent_volunteer(value: str) -> VolunteerId:
 
 
 def _given(value: object) -> dt.date:
-    return conv.required_date("given")(value)
+    return conv.to_required_date(value, "given")
 
 
 def _withdrawn(value: object) -> dt.date | None:
-    return conv.date("withdrawn")(value)
+    return conv.to_date(value, "withdrawn")
 
 
 @attrs.frozen(kw_only=True)
