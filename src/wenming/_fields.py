@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeAlias, TypeVar
 
@@ -49,6 +50,21 @@ def check_identifier(name: str, value: object) -> str:
             value=value,
         )
     return value
+
+
+def shared_identifier(name: str, value: object) -> str:
+    """Return ``value`` as :func:`check_identifier` does, as the one shared copy of its text.
+
+    For ids that many records repeat (the account of every ledger entry): equal ids
+    then share one string object, which saves memory and makes every dictionary
+    look-up by them an identity hit.
+
+    >>> a = shared_identifier("account", "".join(["hh", "-1"]))
+    >>> a is shared_identifier("account", "hh-" + "1")
+    True
+    """
+    checked = check_identifier(name, value)
+    return sys.intern(checked if type(checked) is str else str.__str__(checked))
 
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -749,3 +749,99 @@ def test_points_limits_apply_to_new_postings_only(make_ledger: MakeLedger) -> No
     with pytest.raises(EntryRejectedError, match="would leave"):
         ledger.adjust("b", 1, reason="r", key="more", at=at(4, year=2024), operator=OP)
     ledger.adjust("b", -1, reason="r", key="less", at=at(4, year=2024), operator=OP)
+
+
+def test_keys_in_any_order_are_new_once(make_ledger: MakeLedger) -> None:
+    # The memory store takes a key above every earlier key as new without a look-up;
+    # any other key is looked up. Both stores must agree on what is a repeat.
+    ledger = make_ledger(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+
+    def adjust(key: str, points: int = 1) -> Adjust:
+        return Adjust(key=key, account="hh-1", points=points, reason="r", at=at(), operator=OP)
+
+    first = [adjust("k5"), adjust("k3"), adjust("k7")]
+    assert ledger.append_all(first) == tuple(first)
+    # the same key twice in one batch, the second time above every earlier key
+    with pytest.raises(IdempotencyConflictError):
+        ledger.append_all([adjust("k8"), adjust("k2"), adjust("k9"), adjust("k9", 2)])
+    assert [e.key for e in ledger.entries()][-3:] == ["k5", "k3", "k7"]
+    again = [adjust("k8"), adjust("k2"), adjust("k9"), adjust("k9")]
+    assert ledger.append_all(again) == (*again[:3], again[2])
+    assert [e.key for e in ledger.entries()][-6:] == ["k5", "k3", "k7", "k8", "k2", "k9"]
+    # repeats of keys below the greatest one, alone and in a batch of new ones
+    assert ledger.append(adjust("k3")) == first[1]
+    with pytest.raises(IdempotencyConflictError):
+        ledger.append(adjust("k3", 2))
+    assert ledger.append_all([adjust("k1"), adjust("k5")]) == (adjust("k1"), first[0])
+    assert len(ledger) == 2 + 7
+    ledger.append_all([adjust(f"m{i:03d}") for i in range(100)])
+    ledger.append(adjust("s"))
+    # a batch the ledger checks in full (a reversal), its keys out of order (in the
+    # memory store: both in the gap, which then starts above the greater one)
+    undo = Reverse(key="t9", account="hh-1", points=-1, reverses="k1", at=at(), operator=OP)
+    assert ledger.append_all([undo, adjust("t5")]) == (undo, adjust("t5"))
+    with pytest.raises(IdempotencyConflictError):
+        ledger.append(adjust("t9"))
+    assert ledger.append(adjust("t5")) == adjust("t5")
+    assert len(ledger) == 2 + 9 + 101
+    assert ledger.balance("hh-1") == 100 + 7 + 101
+    assert ledger.verify() == ()
+
+
+def test_a_refused_batch_frees_its_keys(make_ledger: MakeLedger) -> None:
+    ledger = make_ledger(conduct_card())
+    ledger.open_accounts(["hh-1"], at=at(1), operator=OP)
+
+    def adjust(key: str, account: str = "hh-1") -> Adjust:
+        return Adjust(key=key, account=account, points=1, reason="r", at=at(), operator=OP)
+
+    ledger.append(adjust("b"))
+    with pytest.raises(UnknownIdError):
+        ledger.append_all([adjust("z"), adjust("a"), adjust("y", "hh-9")])
+    for key in ("z", "a", "y"):  # none of them was kept, in the index or the log
+        assert ledger.append(adjust(key)) == adjust(key)
+    assert [e.key for e in ledger.entries()][1:] == ["b", "z", "a", "y"]
+    assert ledger.verify() == ()
+
+
+def test_memory_key_index_is_built_when_a_key_needs_it() -> None:
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1"], at=at(1), operator=OP)
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+
+    def adjust(key: str) -> Adjust:
+        return Adjust(key=key, account="hh-1", points=1, reason="r", at=at(), operator=OP)
+
+    # The opening entry's key 'open:hh-1' is above these: the first one is looked up,
+    # and the gap moves to lie between the batch's last key and 'open:hh-1'.
+    ledger.append_all([adjust(f"e{i:03d}") for i in range(50)])
+    assert len(store._by_key) == 51
+    for start in (50, 60, 70):  # time-ordered keys in the gap: never looked up
+        ledger.append_all([adjust(f"e{i:03d}") for i in range(start, start + 10)])
+    assert len(store._by_key) == 51
+    assert len(ledger) == 81
+    assert ledger.append(adjust("e010")) == adjust("e010")  # a repeat: found in the index
+    with pytest.raises(IdempotencyConflictError):
+        ledger.append(adjust("open:hh-1"))  # a key above the gap, in use
+    assert len(store._by_key) == len(ledger) == 81
+    assert ledger.append_all([adjust("e080"), adjust("zz")]) == (adjust("e080"), adjust("zz"))
+    assert len(ledger) == 83
+    assert ledger.balance("hh-1") == 100 + 82
+    assert ledger.verify() == ()
+
+
+def test_account_ids_are_shared_strings() -> None:
+    # Entries and accounts name an account by one string object, whatever string
+    # they were given: fewer copies in memory, identity hits in the balance index.
+    a = Adjust(key="k", account="".join(["hh", "-1"]), points=1, reason="r", at=at(), operator=OP)
+    b = Adjust(key="k", account="hh-" + str(1), points=1, reason="r", at=at(), operator=OP)
+    assert a.account is b.account
+
+    class Id(str):
+        pass
+
+    c = Adjust(key="k", account=Id("hh-1"), points=1, reason="r", at=at(), operator=OP)
+    assert type(c.account) is str
+    assert c.account is a.account

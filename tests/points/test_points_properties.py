@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,6 +35,7 @@ from wenming.points import (
     Entry,
     Expire,
     ExpiryPolicy,
+    IdempotencyConflictError,
     Item,
     Ledger,
     PointsScheme,
@@ -370,3 +372,58 @@ def test_canonical_bytes_are_sorted_compact_json(
             entry_to_dict(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode("utf-8")
         assert canonical_bytes(entry) == expected
+
+
+# Keys from a few families, in any order, with repeats (same content) and clashes
+# (a key reused for other content): the memory store's gap and lazy key index must
+# take exactly the new keys, as a plain dict of keys would.
+_batch_steps = st.lists(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "open:", "m", "z", "2024-"]),
+            st.integers(0, 40),
+            st.integers(1, 2),  # points: 1 is the key's content; 2 clashes unless new
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_batch_steps, st.booleans())
+def test_memory_store_takes_each_key_once(batches: list[list[Any]], opening: bool) -> None:
+    scheme = PointsScheme(name="keys", owner="610924", opening=5 if opening else 0)
+    ledger = Ledger.in_memory(scheme)
+    ledger.open_accounts(["x"], at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), operator="o")
+    model: dict[str, Entry] = {e.key: e for e in ledger.entries()}
+    for batch in batches:
+        entries = [
+            Adjust(
+                key=f"{family}{number:03d}",
+                account="x",
+                points=points,
+                reason="r",
+                at=dt.datetime(2024, 1, 2, tzinfo=dt.UTC),
+                operator="o",
+            )
+            for family, number, points in batch
+        ]
+        expected: dict[str, Entry] = {}
+        clash = False
+        for entry in entries:
+            old = model.get(entry.key) or expected.get(entry.key)
+            if old is None:
+                expected[entry.key] = entry
+            elif old != entry:
+                clash = True
+        if clash:
+            with pytest.raises(IdempotencyConflictError):
+                ledger.append_all(entries)
+        else:
+            result = ledger.append_all(entries)
+            assert result == tuple(model.get(e.key) or expected[e.key] for e in entries)
+            model.update(expected)
+        assert [e.key for e in ledger.entries()] == list(model)
+        assert ledger.balance("x") == sum(e.points for e in model.values())

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from wenming._fields import check_identifier, to_enum
+from wenming._fields import check_identifier, shared_identifier, to_enum
 from wenming.errors import InvariantError
 from wenming.ids import AccountId, HouseholdId, PersonId
 from wenming.points._checks import date_only, optional_date_only
@@ -40,7 +40,7 @@ def _holder_type(value: object) -> HolderType:
 
 # Converters take plain ``str`` (so callers need no ``AccountId(...)``) and give typed ids.
 def _account_id(value: str) -> AccountId:
-    return AccountId(check_identifier("id", value))
+    return AccountId(shared_identifier("id", value))
 
 
 def _holder(value: str) -> PersonId | HouseholdId:

@@ -40,7 +40,7 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
-from wenming._fields import check_identifier, optional_text, text
+from wenming._fields import check_identifier, optional_text, shared_identifier, text
 from wenming.errors import FormatError, InvariantError
 from wenming.ids import AccountId, EntryId
 from wenming.points._checks import aware, date_only, identifier, optional_identifier, whole
@@ -66,7 +66,7 @@ def _key(value: str) -> EntryId:
 
 
 def _account(value: str) -> AccountId:
-    return AccountId(check_identifier("account", value))
+    return AccountId(shared_identifier("account", value))
 
 
 def _reverses(value: str) -> EntryId:

@@ -3,12 +3,16 @@
 Writes are serial (a lock) and atomic (a failed write is undone before the lock
 is released). Nothing survives the process; there is no hash chain, since no one
 can edit the entries behind the ledger's back. Balances are kept as entries
-arrive; each account's history is indexed when first asked for (one pass over
-the entries appended since the last time), so appending pays for the key index
-and the balance only. A batch of plain entries (new
-keys; earns and deducts under uncapped rules, adjustments) is appended in one
-checked pass, :meth:`MemoryStore.append_plain`; the ledger checks any other
-batch in full.
+arrive; the key index and each account's history are built when first needed
+(one pass over the entries appended since the last time), so appending pays for
+the balance only. The store keeps a gap, two keys with no key of the ledger
+between them: a key in the gap above the last one (time-ordered keys, the usual
+kind) is new without a look-up, and moves the gap's low end up to it. Any other
+key brings the key index up to date and is looked up; when enough entries have
+been appended since the last time, the gap is then moved to start at it (a scan
+of the index, paid for by those entries). A batch of plain entries (new keys; earns
+and deducts under uncapped rules, adjustments) is appended in one checked pass,
+:meth:`MemoryStore.append_plain`; the ledger checks any other batch in full.
 
 Examples
 --------
@@ -22,6 +26,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from operator import attrgetter, lt
 from typing import TypeVar
 
 from wenming.points.accounts import Account, Household
@@ -42,6 +48,23 @@ __all__ = ["MemoryStore"]
 
 T = TypeVar("T")
 
+_KEY = attrgetter("key")
+
+
+def _inside(key: str, low: str, high: str | None) -> bool:
+    """Whether ``key`` lies in the gap (``low``, ``high``); ``high`` ``None`` is no bound."""
+    return low < key and (high is None or key < high)
+
+
+def _in_gap(keys: Sequence[str], low: str, high: str | None) -> bool:
+    """Whether ``keys`` rise strictly inside the gap (``low``, ``high``): then none is in use."""
+    return (
+        bool(keys)
+        and _inside(keys[0], low, high)
+        and _inside(keys[-1], low, high)
+        and all(map(lt, keys, islice(keys, 1, None)))
+    )
+
 
 class MemoryStore:
     """A ledger store held in memory.
@@ -57,9 +80,15 @@ class MemoryStore:
         self._accounts: dict[str, Account] = {}
         self._entries: list[Entry] = []
         self._by_key: dict[str, Entry] = {}
+        self._keyed = 0  # self._entries[:_keyed] are in self._by_key
+        # no key of the ledger lies strictly between _low and _high ("" is below every key)
+        self._low: str = ""
+        self._high: str | None = None  # no bound
+        self._unscanned = 0  # entries appended since the gap was last moved by a scan
         self._by_account: dict[str, list[Entry]] = {}
         self._indexed = 0  # self._entries[:_indexed] are in self._by_account
         self._balances: dict[str, int] = {}
+        self._peak = 0  # at least the largest balance either side of zero
         self._reversed: set[str] = set()
         self._stock: dict[str, StockLine] = {}
         self._households: dict[str, Household] = {}
@@ -101,70 +130,147 @@ class MemoryStore:
         ledger then checks the batch in full.
         """
         with self._lock:
-            by_key, balances, log = self._by_key, self._balances, self._entries
-            start = len(log)
-            earn_points, deduct_points = earn.get, deduct.get
-            most, lowest, highest = POINTS_LIMIT, -BALANCE_LIMIT, BALANCE_LIMIT
-            balance_of, log_append = balances.get, log.append
-            writing: Entry | None = None  # an entry being written, until it is in the log
+            balances, log = self._balances, self._entries
+            start, gap = len(log), self._gap()
+            low, high = gap[0], gap[1]
+            missed = False  # a key outside the gap was new
+            # Each entry moves at most POINTS_LIMIT, so no balance can leave the
+            # limits while the largest one stays that far inside them (the usual
+            # case, by a wide margin): then the loop need not check balances.
+            reach = len(entries) * POINTS_LIMIT
+            if self._peak + reach > BALANCE_LIMIT:
+                self._peak = max(map(abs, balances.values()), default=0)  # exactly
+            check_balances = self._peak + reach > BALANCE_LIMIT
+            least, most = -POINTS_LIMIT, POINTS_LIMIT
+            # rules within the limit only: then an entry of one of them is, unless
+            # its quantity is more than 1
+            earn = {code: points for code, points in earn.items() if 0 < points <= most}
+            deduct = {code: points for code, points in deduct.items() if least <= points < 0}
+            lowest, highest = -BALANCE_LIMIT, BALANCE_LIMIT
+            earn_class, deduct_class, adjust_class = Earn, Deduct, Adjust
+            log_append, key_index = log.append, self._key_index
+            entry: Entry | None = None
+            balance = 0
             try:
                 for entry in entries:
-                    if type(entry) is Earn:
-                        # a missing rule (or a service record) gives 0; no entry has 0 points
-                        if entry.points != earn_points(entry.rule, 0) * entry.quantity:
+                    kind = type(entry)
+                    # A KeyError (an unknown rule or account, a service record's
+                    # rule None) ends the pass like a break, before anything of the
+                    # entry is written. An earn's points are positive and a deduct's
+                    # negative by their classes: one bound each to check.
+                    if kind is earn_class:
+                        points = entry.points
+                        rule, quantity = entry.rule, entry.quantity  # type: ignore[union-attr]
+                        if points != earn[rule] * quantity or (quantity != 1 and points > most):
                             break
-                    elif type(entry) is Deduct:
-                        if entry.points != deduct_points(entry.rule, 0) * entry.quantity:
+                    elif kind is deduct_class:
+                        points = entry.points
+                        rule, quantity = entry.rule, entry.quantity  # type: ignore[union-attr]
+                        if points != deduct[rule] * quantity or (quantity != 1 and points < least):
                             break
-                    elif type(entry) is not Adjust:
+                    elif kind is adjust_class:
+                        points = entry.points
+                        if not least <= points <= most:
+                            break
+                    else:
                         break
-                    key, account = entry.key, entry.account
-                    balance = balance_of(account)
-                    if balance is None or key in by_key:
+                    key = entry.key
+                    account = entry.account
+                    balance = balances[account]
+                    if low < key and (high is None or key < high):
+                        low = key  # no key between the last one and high: new
+                    elif key in key_index():  # brought up to date, this batch included
                         break
-                    points = entry.points
+                    else:
+                        missed = True
                     after = balance + points
-                    if not (-most <= points <= most and lowest <= after <= highest):
+                    if check_balances and not lowest <= after <= highest:
                         break  # the full check decides
-                    writing = entry
-                    by_key[key] = entry
+                    log_append(entry)  # first: if it fails, nothing of the entry is written
                     balances[account] = after
-                    log_append(entry)
-                    writing = None
                 else:
+                    self._low = low
+                    if not check_balances:
+                        self._peak += reach
+                    self._appended(len(log) - start, log[-1].key if missed else None)
                     return True
-            except BaseException:
-                # interrupted (KeyboardInterrupt, MemoryError): take back a half-written entry
-                if writing is not None and not (len(log) > start and log[-1] is writing):
-                    assert balance is not None
-                    if by_key.get(writing.key) is writing:
-                        del by_key[writing.key]
-                    balances[writing.account] = balance
-                self._take_back(start)
-                raise
-            self._take_back(start)
+            except BaseException as exc:
+                if type(exc) is not KeyError:
+                    # interrupted (KeyboardInterrupt, MemoryError) between the log and
+                    # the balance: finish the entry, to be taken back with the others
+                    if (
+                        entry is not None
+                        and len(log) > start
+                        and log[-1] is entry
+                        and balances[entry.account] == balance
+                    ):
+                        balances[entry.account] = balance + entry.points
+                    self._take_back(start, gap)
+                    raise
+            self._take_back(start, gap)
             return False
 
-    def _take_back(self, start: int, balances: Mapping[str, int] | None = None) -> None:
+    def _key_index(self) -> dict[str, Entry]:
+        """The key of every entry to the entry; indexes what was appended since the last call."""
+        log, keyed = self._entries, self._keyed
+        if keyed < len(log):
+            fresh = log[keyed:]
+            # one C call: an interruption stops it before or after, never half-way
+            # through an entry; a MemoryError leaves a part done, which the next
+            # call redoes (the same keys, the same entries)
+            self._by_key.update(zip(map(_KEY, fresh), fresh, strict=True))
+            self._keyed = len(log)
+        return self._by_key
+
+    def _gap(self) -> tuple[str, str | None, int]:
+        """The gap and the count since its last scan, to be set back by :meth:`_take_back`."""
+        return self._low, self._high, self._unscanned
+
+    def _appended(self, count: int, missed: str | None) -> None:
+        """Count appended entries; after a key outside the gap, move the gap if it pays.
+
+        ``missed`` is the last key appended when some key of the write was outside
+        the gap. The scan that finds the next key above it costs a pass over the
+        index; it runs once as many entries as a quarter of the index have been
+        appended since the last one, so it costs a few steps an entry at most.
+        """
+        self._unscanned += count
+        if missed is None or self._unscanned * 4 < len(self._entries):
+            return
+        index = self._key_index()
+        self._high = min(filter(missed.__lt__, index), default=None)
+        self._low = missed
+        self._unscanned = 0
+
+    def _take_back(
+        self,
+        start: int,
+        gap: tuple[str, str | None, int],
+        balances: Mapping[str, int] | None = None,
+    ) -> None:
         """Undo appends from log position ``start`` on (``append_plain``'s or a transaction's).
 
-        Keys and any history already indexed are taken back with the entries.
-        Balances are set back to ``balances`` (a transaction's snapshot: right
-        whatever point an interruption stopped it at) or, without one, restored
-        by subtracting the entries' points (``append_plain`` updates a balance
-        before it logs the entry).
+        Keys and any history already indexed are taken back with the entries, and
+        the gap is set back to ``gap`` (:meth:`_gap`). Balances are set back to
+        ``balances`` (a transaction's snapshot: right whatever point an
+        interruption stopped it at) or, without one, restored by subtracting the
+        entries' points (``append_plain`` updates a balance before it logs the
+        entry).
         """
         log, by_key = self._entries, self._by_key
         by_account, indexed = self._by_account, self._indexed
         for at in range(len(log) - 1, start - 1, -1):
             entry = log[at]
-            by_key.pop(entry.key, None)
+            if by_key.get(entry.key) is entry:
+                del by_key[entry.key]
             if balances is None:
                 self._balances[entry.account] -= entry.points
             if at < indexed:
                 by_account[entry.account].pop()
         del log[start:]
         self._indexed = min(indexed, start)
+        self._keyed = min(self._keyed, start)
+        self._low, self._high, self._unscanned = gap
         if balances is not None:
             self._balances.update(balances)
 
@@ -218,7 +324,7 @@ class _Txn:
         return dict(self.s._balances)
 
     def entries_by_key(self, keys: Iterable[str]) -> dict[str, Entry]:
-        known = self.s._by_key
+        known = self.s._key_index()
         return {k: known[k] for k in keys if k in known}
 
     def reversed_keys(self, keys: Iterable[str]) -> set[str]:
@@ -265,26 +371,39 @@ class _Txn:
 
     def append(self, entries: Sequence[Entry]) -> None:
         s = self.s
-        by_key, balances = s._by_key, s._balances
-        for entry in entries:
-            if entry.key in by_key:
-                raise KeyClash(entry.key)
+        balances, gap = s._balances, s._gap()
+        low, high = gap[0], gap[1]
+        keys = [entry.key for entry in entries]
+        missed: str | None = None
+        if keys and not _in_gap(keys, low, high):
+            index = s._key_index()
+            seen: set[str] = set()
+            for key in keys:
+                if key in index or key in seen:
+                    raise KeyClash(key)
+                seen.add(key)
+            missed = keys[-1]
         start = len(s._entries)
         rev: list[str] = []
         before: dict[str, int] = {e.account: balances[e.account] for e in entries}
 
         def undo() -> None:
-            s._take_back(start, before)
+            s._take_back(start, gap, before)
             s._reversed.difference_update(rev)
 
         self._undo.append(undo)
         s._entries.extend(entries)
+        inside = [key for key in keys if _inside(key, low, high)]
+        if inside:
+            s._low = max(inside)  # nothing between it and high: the keys below it are
         for entry in entries:
-            by_key[entry.key] = entry
             balances[entry.account] += entry.points
             if type(entry) is Reverse:
                 rev.append(entry.reverses)
                 s._reversed.add(entry.reverses)
+        if before:
+            s._peak = max(s._peak, *(abs(balances[account]) for account in before))
+        s._appended(len(entries), missed)
 
     def set_stock(self, item: Item, stock: int) -> None:
         s = self.s
