@@ -610,6 +610,11 @@ def test_an_interrupted_fast_path_writes_nothing() -> None:
         store.append_plain(batch, {}, {})
     assert snapshot(ledger) == before
     assert ledger.verify() == ()
+    store._entries = list(store._entries)
+    assert ledger.append_all(batch) == tuple(batch)  # every key was given back
+    assert ledger.entries()[-6:] == tuple(batch)
+    assert len(ledger) == len(before[2]) + 6
+    assert ledger.verify() == ()
 
 
 def test_memory_history_is_indexed_lazily_and_undone_with_its_entries() -> None:

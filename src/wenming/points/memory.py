@@ -177,15 +177,19 @@ class MemoryStore:
                     key = entry.key
                     account = entry.account
                     balance = balances[account]
-                    if low < key and (high is None or key < high):
-                        low = key  # no key between the last one and high: new
-                    elif key in key_index():  # brought up to date, this batch included
-                        break
-                    else:
-                        missed = True
                     after = balance + points
                     if check_balances and not lowest <= after <= highest:
                         break  # the full check decides
+                    if low < key and (high is None or key < high):
+                        low = key  # no key between the last one and high: new
+                    else:
+                        index = key_index()  # brought up to date, this batch included
+                        if key in index:
+                            break
+                        # nothing between here and the log can refuse the entry
+                        index[key] = entry
+                        self._keyed += 1
+                        missed = True
                     log_append(entry)  # first: if it fails, nothing of the entry is written
                     balances[account] = after
                 else:
@@ -196,15 +200,13 @@ class MemoryStore:
                     return True
             except BaseException as exc:
                 if type(exc) is not KeyError:
-                    # interrupted (KeyboardInterrupt, MemoryError) between the log and
-                    # the balance: finish the entry, to be taken back with the others
-                    if (
-                        entry is not None
-                        and len(log) > start
-                        and log[-1] is entry
-                        and balances[entry.account] == balance
-                    ):
-                        balances[entry.account] = balance + entry.points
+                    # interrupted (KeyboardInterrupt, MemoryError) half-way through an
+                    # entry: finish it, to be taken back with the others, or unindex it
+                    if entry is not None and len(log) > start and log[-1] is entry:
+                        if balances[entry.account] == balance:
+                            balances[entry.account] = balance + entry.points
+                    elif entry is not None and self._by_key.get(entry.key) is entry:
+                        del self._by_key[entry.key]
                     self._take_back(start, gap)
                     raise
             self._take_back(start, gap)
