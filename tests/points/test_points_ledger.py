@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -614,6 +614,86 @@ def test_an_interrupted_fast_path_writes_nothing() -> None:
     assert ledger.append_all(batch) == tuple(batch)  # every key was given back
     assert ledger.entries()[-6:] == tuple(batch)
     assert len(ledger) == len(before[2]) + 6
+    assert ledger.verify() == ()
+
+
+@pytest.mark.parametrize(
+    ("keys", "fail_on"),
+    [
+        (["p1", "p2", "p3"], "p2"),  # all in the gap: the batch goes in at the end
+        (["p1", "p2", "a1", "p3", "a2"], "a1"),  # out of the gap: appended alone
+        (["p1", "p2", "a1", "p3", "a2"], "p3"),  # in the gap, flushed at the next miss
+        (["p1", "a1", "a2", "p2", "p3"], "p3"),  # in the gap after two misses
+    ],
+)
+def test_a_failed_log_write_in_the_fast_path_writes_nothing(keys: list[str], fail_on: str) -> None:
+    # After opening, the gap lies above 'open:hh-2': 'p…' keys are in it, 'a…' keys
+    # are not. The log refuses to take the entry ``fail_on`` (as a MemoryError could),
+    # whichever way it goes in; the pass must undo every balance and free every key.
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+    batch = [
+        Adjust(key=k, account=f"hh-{i % 2 + 1}", points=i + 1, reason="r", at=at(), operator=OP)
+        for i, k in enumerate(keys)
+    ]
+    before = snapshot(ledger)
+
+    class FailingLog(list[Entry]):
+        def append(self, entry: Entry) -> None:
+            if entry.key == fail_on:
+                raise MemoryError
+            super().append(entry)
+
+        def extend(self, entries: Iterable[Entry]) -> None:
+            entries = list(entries)
+            if any(e.key == fail_on for e in entries):
+                raise MemoryError
+            super().extend(entries)
+
+    store._entries = FailingLog(store._entries)
+    with pytest.raises(MemoryError):
+        store.append_plain(batch, {}, {})
+    assert snapshot(ledger) == before
+    store._entries = list(store._entries)
+    assert ledger.verify() == ()
+    assert ledger.append_all(batch) == tuple(batch)  # every key was given back
+    assert ledger.entries()[-len(batch) :] == tuple(batch)
+    assert ledger.balances() == {
+        account: balance + sum(e.points for e in batch if e.account == account)
+        for account, balance in before[1].items()
+    }
+    assert ledger.verify() == ()
+
+
+def test_an_interruption_between_misses_writes_nothing() -> None:
+    ledger = Ledger.in_memory(conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    store = ledger.store
+    assert isinstance(store, MemoryStore)
+    batch = [
+        Adjust(key=k, account="hh-1", points=2, reason="r", at=at(), operator=OP)
+        for k in ("p1", "a1", "p2", "a2", "p3")
+    ]
+    before = snapshot(ledger)
+    real = store._key_index
+    calls: list[int] = []
+
+    def interrupted() -> dict[str, Entry]:
+        calls.append(len(store._entries))
+        if len(calls) == 2:  # at 'a2', once 'p2' went into the log
+            raise KeyboardInterrupt
+        return real()
+
+    store._key_index = interrupted  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        store.append_plain(batch, {}, {})
+    assert calls == [len(before[2]) + 1, len(before[2]) + 3]
+    assert snapshot(ledger) == before
+    del store._key_index
+    assert ledger.append_all(batch) == tuple(batch)
+    assert ledger.balance("hh-1") == before[1]["hh-1"] + 10
     assert ledger.verify() == ()
 
 

@@ -148,11 +148,12 @@ class MemoryStore:
             deduct = {code: points for code, points in deduct.items() if least <= points < 0}
             lowest, highest = -BALANCE_LIMIT, BALANCE_LIMIT
             earn_class, deduct_class, adjust_class = Earn, Deduct, Adjust
-            log_append, key_index = log.append, self._key_index
-            entry: Entry | None = None
-            balance = 0
+            key_index = self._key_index
+            batch = entries if type(entries) is list else list(entries)
+            done = 0  # batch[:done] have their balances applied
+            flushed = 0  # batch[:flushed] are in the log (the rest goes in at the end)
             try:
-                for entry in entries:
+                for entry in batch:
                     kind = type(entry)
                     # A KeyError (an unknown rule or account, a service record's
                     # rule None) ends the pass like a break, before anything of the
@@ -176,23 +177,31 @@ class MemoryStore:
                         break
                     key = entry.key
                     account = entry.account
-                    balance = balances[account]
-                    after = balance + points
+                    after = balances[account] + points
                     if check_balances and not lowest <= after <= highest:
                         break  # the full check decides
                     if low < key and (high is None or key < high):
                         low = key  # no key between the last one and high: new
-                    else:
-                        index = key_index()  # brought up to date, this batch included
-                        if key in index:
-                            break
-                        # nothing between here and the log can refuse the entry
-                        index[key] = entry
-                        self._keyed += 1
-                        missed = True
-                    log_append(entry)  # first: if it fails, nothing of the entry is written
+                        done += 1  # first: nothing can fail between the two
+                        balances[account] = after
+                        continue
+                    # Outside the gap: the batch so far goes into the log, where the
+                    # key index (brought up to date) sees it, and so does this entry.
+                    if flushed < done:
+                        log.extend(batch[flushed:done])
+                        flushed = done
+                    index = key_index()
+                    if key in index:
+                        break
+                    done += 1
                     balances[account] = after
+                    log.append(entry)
+                    flushed = done
+                    index[key] = entry
+                    self._keyed = len(log)
+                    missed = True
                 else:
+                    log.extend(batch[flushed:] if flushed else batch)
                     self._low = low
                     if not check_balances:
                         self._peak += reach
@@ -200,17 +209,26 @@ class MemoryStore:
                     return True
             except BaseException as exc:
                 if type(exc) is not KeyError:
-                    # interrupted (KeyboardInterrupt, MemoryError) half-way through an
-                    # entry: finish it, to be taken back with the others, or unindex it
-                    if entry is not None and len(log) > start and log[-1] is entry:
-                        if balances[entry.account] == balance:
-                            balances[entry.account] = balance + entry.points
-                    elif entry is not None and self._by_key.get(entry.key) is entry:
-                        del self._by_key[entry.key]
-                    self._take_back(start, gap)
+                    # interrupted (KeyboardInterrupt, MemoryError)
+                    self._take_back_plain(batch, start, done, gap)
                     raise
-            self._take_back(start, gap)
+            self._take_back_plain(batch, start, done, gap)
             return False
+
+    def _take_back_plain(
+        self, batch: Sequence[Entry], start: int, done: int, gap: tuple[str, str | None, int]
+    ) -> None:
+        """Undo :meth:`append_plain`: ``batch[:done]`` had their balances applied.
+
+        Those of them in the log (as many as the log grew by: it may hold one more
+        than the loop counted as flushed, if an interruption came just after an
+        append) are taken back with :meth:`_take_back`; the others had only their
+        balances changed.
+        """
+        balances = self._balances
+        for entry in batch[len(self._entries) - start : done]:
+            balances[entry.account] -= entry.points
+        self._take_back(start, gap)
 
     def _key_index(self) -> dict[str, Entry]:
         """The key of every entry to the entry; indexes what was appended since the last call."""
