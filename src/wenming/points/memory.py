@@ -162,12 +162,18 @@ class MemoryStore:
                     if kind is earn_class:
                         points = entry.points
                         rule, quantity = entry.rule, entry.quantity  # type: ignore[union-attr]
-                        if points != earn[rule] * quantity or (quantity != 1 and points > most):
+                        if quantity == 1:
+                            if points != earn[rule]:
+                                break
+                        elif points != earn[rule] * quantity or points > most:
                             break
                     elif kind is deduct_class:
                         points = entry.points
                         rule, quantity = entry.rule, entry.quantity  # type: ignore[union-attr]
-                        if points != deduct[rule] * quantity or (quantity != 1 and points < least):
+                        if quantity == 1:
+                            if points != deduct[rule]:
+                                break
+                        elif points != deduct[rule] * quantity or points < least:
                             break
                     elif kind is adjust_class:
                         points = entry.points
