@@ -421,7 +421,7 @@ class _Txn:
         s._entries.extend(entries)
         inside = [key for key in keys if _inside(key, low, high)]
         if inside:
-            s._low = max(inside)  # nothing between it and high: the keys below it are
+            s._low = max(inside)  # no key of the ledger lies between it and high
         for entry in entries:
             balances[entry.account] += entry.points
             if type(entry) is Reverse:
