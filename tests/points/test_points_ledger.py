@@ -930,3 +930,31 @@ def test_account_ids_are_shared_strings() -> None:
     c = Adjust(key="k", account=Id("hh-1"), points=1, reason="r", at=at(), operator=OP)
     assert type(c.account) is str
     assert c.account is a.account
+
+
+def test_balance_limits_hold_after_a_batch_checked_near_them(
+    make_ledger: MakeLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the balance limit scaled down to 10 entries' worth, an 11-entry batch is
+    # checked entry by entry (the memory store's bound on its balances is too far
+    # out); the next, short batch must still be refused past the limit. The memory
+    # store once kept its bound below the balance that batch left, and took it.
+    import wenming.points.ledger as ledger_module
+    import wenming.points.memory as memory_module
+
+    most = 10**12
+    for module in (ledger_module, memory_module):
+        monkeypatch.setattr(module, "BALANCE_LIMIT", 10 * most)
+    ledger = make_ledger(conduct_card())
+    ledger.open_account("a", at=at(1), operator=OP)
+
+    def adjust(key: str, points: int) -> Adjust:
+        return Adjust(key=key, account="a", points=points, reason="r", at=at(), operator=OP)
+
+    ledger.append_all([adjust(f"k{i:02d}", most if i < 9 else -1) for i in range(11)])
+    assert ledger.balance("a") == 100 + 9 * most - 2
+    with pytest.raises(EntryRejectedError, match="would leave"):
+        ledger.append(adjust("k99", most))
+    ledger.append(adjust("k99", most - 98))  # exactly at the limit
+    assert ledger.balance("a") == 10 * most
+    assert ledger.verify() == ()

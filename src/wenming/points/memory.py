@@ -188,8 +188,9 @@ class MemoryStore:
                         break  # the full check decides
                     if low < key and (high is None or key < high):
                         low = key  # no key between the last one and high: new
-                        done += 1  # first: nothing can fail between the two
-                        balances[account] = after
+                        # One statement: CPython delivers a signal at a call or a
+                        # backward jump, a tracer at a line, never between its stores.
+                        balances[account], done = after, done + 1
                         continue
                     # Outside the gap: the batch so far goes into the log, where the
                     # key index (brought up to date) sees it, and so does this entry.
@@ -199,8 +200,7 @@ class MemoryStore:
                     index = key_index()
                     if key in index:
                         break
-                    done += 1
-                    balances[account] = after
+                    balances[account], done = after, done + 1
                     log.append(entry)
                     flushed = done
                     index[key] = entry
@@ -211,6 +211,8 @@ class MemoryStore:
                     self._low = low
                     if not check_balances:
                         self._peak += reach
+                    else:  # exactly, for the accounts the batch changed
+                        self._peak = max(self._peak, *(abs(balances[e.account]) for e in batch), 0)
                     self._appended(len(log) - start, log[-1].key if missed else None)
                     return True
             except BaseException as exc:
