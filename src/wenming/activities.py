@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from wenming._converters import flag
 from wenming._fields import check_identifier, optional_date, optional_text, text, to_frozenset
 from wenming._plain import to_plain
 from wenming.divisions import DivisionCode, DivisionLevel
@@ -272,15 +273,6 @@ def _count(value: object) -> int | None:
     return value
 
 
-def _flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not bool:
-        raise InvariantError(
-            f"{attribute.name} must be true or false, not {type(value).__name__}",
-            field=attribute.name,
-            value=value,
-        )
-
-
 # ---------------------------------------------------------------------------- records
 
 
@@ -405,7 +397,7 @@ class Activity:
         default=(), converter=_participants, repr=False
     )
     beneficiaries: int | None = attrs.field(default=None, converter=_count)
-    risky: bool = attrs.field(default=False, validator=_flag)
+    risky: bool = attrs.field(default=False, validator=flag)
     project: BrandProjectId | None = attrs.field(default=None, converter=_project)
     description: str | None = attrs.field(default=None, validator=optional_text, repr=False)
 

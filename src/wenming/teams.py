@@ -201,19 +201,6 @@ def _role(value: object) -> MemberRole:
     return to_enum(MemberRole, "role", value)
 
 
-def _after(start_field: str) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-        start = getattr(instance, start_field)
-        if value is not None and start is not None and value <= start:
-            raise InvariantError(
-                f"{attribute.name} {value} must come after {start_field} {start}",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
-
-
 # ---------------------------------------------------------------------------- records
 
 
@@ -328,7 +315,7 @@ class Team:
     parent: TeamId | None = attrs.field(default=None, converter=_team_parent)
     established: dt.date | None = attrs.field(default=None, converter=_established)
     closed: dt.date | None = attrs.field(
-        default=None, converter=_closed, validator=_after("established")
+        default=None, converter=_closed, validator=conv.after("established")
     )
 
     def exists_on(self, day: dt.date) -> bool:
@@ -357,7 +344,7 @@ class Membership:
     volunteer: VolunteerId = attrs.field(converter=_member_volunteer)
     team: TeamId = attrs.field(converter=_member_team)
     start: dt.date = attrs.field(converter=_start)
-    end: dt.date | None = attrs.field(default=None, converter=_end, validator=_after("start"))
+    end: dt.date | None = attrs.field(default=None, converter=_end, validator=conv.after("start"))
     role: MemberRole = attrs.field(default=MemberRole.MEMBER, converter=_role)
 
     def covers(self, day: dt.date) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from wenming._flat import Scalar
-from wenming.divisions import _SHORT_LENGTH, Division, DivisionCode
+from wenming.divisions import Division, DivisionCode
 from wenming.graph._core import Attributes, EdgeTuple, GraphContext, Layer, register_layer
 from wenming.links import Area, Link
 from wenming.people import Person, Post, Tenure, post_kinds
@@ -132,15 +132,12 @@ def _site_nodes(ctx: GraphContext) -> None:
     kinds: dict[type[Any], str] = {}
     days: dict[Any, str] = {}
     haves: dict[frozenset[Any], str] = {}
-    short_length = _SHORT_LENGTH
     early = False
     for site in ctx.sites():
         cls = type(site)
         kind = kinds.get(cls)
         if kind is None:
             kind = kinds[cls] = cls.kind.value
-        division = site.division  # its ``short``, inlined
-        short = division[: short_length[len(division.rstrip("0"))]]
         name = site.name
         ref = site.id
         key = "site:" + ref
@@ -150,7 +147,7 @@ def _site_nodes(ctx: GraphContext) -> None:
             "label": name,
             "kind": kind,
             "name": name,
-            "division": short,
+            "division": site.division.short,
         }
         node[key] = data
         if key not in succ:  # a child listed first made it already
