@@ -40,7 +40,14 @@ from wenming.points.errors import (
     ReversalError,
     RuleCapError,
 )
-from wenming.points.ledger import FloorReport, Ledger, Lot, lots
+from wenming.points.ledger import (
+    FloorReport,
+    Ledger,
+    Lot,
+    expired_points,
+    lots,
+    spendable_points,
+)
 from wenming.points.memory import MemoryStore
 from wenming.points.schemes import (
     SCHEMES,
@@ -99,6 +106,8 @@ __all__ = [
     "conduct_card",
     "entry_from_dict",
     "entry_to_dict",
+    "expired_points",
     "lots",
+    "spendable_points",
     "volunteer_hours",
 ]

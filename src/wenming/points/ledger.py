@@ -89,7 +89,7 @@ from wenming.points.store import (
 if TYPE_CHECKING:
     from wenming.points.store_sqlite import Synchronous
 
-__all__ = ["FloorReport", "Ledger", "Lot", "lots"]
+__all__ = ["FloorReport", "Ledger", "Lot", "expired_points", "lots", "spendable_points"]
 
 T = TypeVar("T")
 _ENTRY_TYPES = tuple(ENTRY_CLASSES.values())
@@ -200,7 +200,18 @@ def lots(entries: Iterable[Entry], policy: ExpiryPolicy) -> tuple[list[Lot], int
     return queue, debt
 
 
-def _expired(queue: Sequence[Lot], day: dt.date) -> int:
+def expired_points(queue: Sequence[Lot], day: dt.date) -> int:
+    """The points of the lots in ``queue`` (from :func:`lots`) that have expired by ``day``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> at = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    >>> earned = [Earn(key="e", account="a", points=10, rule="r", at=at, operator="o")]
+    >>> queue, _ = lots(earned, ExpiryPolicy.after_months(6))
+    >>> expired_points(queue, dt.date(2024, 6, 30)), expired_points(queue, dt.date(2024, 7, 1))
+    (0, 10)
+    """
     return sum(
         lot.remaining for lot in queue if lot.expires_on is not None and lot.expires_on <= day
     )
@@ -398,7 +409,7 @@ class _Batch:
             )
 
     def spendable(self, account: str, day: dt.date) -> int:
-        return _spendable(
+        return spendable_points(
             self.scheme,
             self.balances[account],
             lambda: self.account_history(account),
@@ -486,7 +497,7 @@ class _Batch:
                 key=entry.key,
             )
         queue, _ = lots(self.account_history(entry.account), policy)
-        due = _expired(queue, entry.until)
+        due = expired_points(queue, entry.until)
         if -entry.points != due:
             raise EntryRejectedError(
                 f"cannot post '{entry.key}': {due} points of account '{entry.account}' expire "
@@ -495,15 +506,32 @@ class _Batch:
             )
 
 
-def _spendable(
-    scheme: PointsScheme, balance: int, history: Callable[[], list[Entry]], day: dt.date
+def spendable_points(
+    scheme: PointsScheme, balance: int, history: Callable[[], Iterable[Entry]], day: dt.date
 ) -> int:
+    """What an account may spend on ``day``: :meth:`Ledger.spendable`'s rule, for any balance.
+
+    Nothing below the scheme's floor; otherwise the balance less the points that
+    have expired by ``day`` and are not posted yet, less the spend threshold.
+    ``history()`` gives the account's entries; it is called only when the scheme's
+    points expire. For callers that keep their own balances (a generator, a
+    what-if run) and must agree with the ledger.
+
+    Examples
+    --------
+    >>> from wenming.points import conduct_card
+    >>> import datetime as dt
+    >>> card = conduct_card()  # spend above 100, floor 70, no expiry
+    >>> day = dt.date(2024, 3, 1)
+    >>> [spendable_points(card, b, list, day) for b in (130, 100, 60)]
+    [30, 0, 0]
+    """
     if scheme.floor is not None and balance < scheme.floor:
         return 0
     pending = 0
     if scheme.expiry.kind is not ExpiryKind.NONE:
         queue, _ = lots(history(), scheme.expiry)
-        pending = _expired(queue, day)
+        pending = expired_points(queue, day)
     return max(0, balance - pending - scheme.threshold)
 
 
@@ -973,7 +1001,7 @@ class Ledger:
             batch: list[Entry] = []
             for account in tx.all_accounts():
                 queue, _ = lots(tx.account_entries(account.id), policy)
-                due = _expired(queue, on)
+                due = expired_points(queue, on)
                 if due:
                     batch.append(
                         Expire(
@@ -1044,7 +1072,7 @@ class Ledger:
             balance = v.balances([account]).get(account)
             if balance is None:
                 return None
-            return _spendable(self._scheme, balance, lambda: v.account_entries(account), day)
+            return spendable_points(self._scheme, balance, lambda: v.account_entries(account), day)
 
         found = self._store.read(work)
         if found is None:

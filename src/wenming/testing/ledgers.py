@@ -86,7 +86,9 @@ from wenming.points import (
     Redeem,
     Reverse,
     Rule,
+    expired_points,
     lots,
+    spendable_points,
 )
 from wenming.points.schemes import ExpiryKind, HolderType
 from wenming.service import SERVICE_RECORDS, ServiceRecord
@@ -697,16 +699,13 @@ class _Generator:
         if not self.keep_history:
             return 0
         queue, _ = lots(self.history[account], self.scheme.expiry)
-        return sum(
-            lot.remaining for lot in queue if lot.expires_on is not None and lot.expires_on <= day
-        )
+        return expired_points(queue, day)
 
     def spendable(self, account: str, day: dt.date) -> int:
-        """What the ledger will let the account spend on ``day`` (as ``Ledger.spendable``)."""
-        scheme, balance = self.scheme, self.balances[account]
-        if scheme.floor is not None and balance < scheme.floor:
-            return 0
-        return max(0, balance - self.expiring(account, day) - scheme.threshold)
+        """What the ledger will let the account spend on ``day`` (its own rule)."""
+        return spendable_points(
+            self.scheme, self.balances[account], lambda: self.history[account], day
+        )
 
     def maybe_reverse(self, entry: Entry, share: float) -> None:
         """Reverse ``entry`` 1-20 days later, with probability ``share`` (within the period)."""
