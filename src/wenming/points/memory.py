@@ -30,6 +30,7 @@ from itertools import islice
 from operator import attrgetter, lt
 from typing import TypeVar
 
+from wenming.errors import InvariantError
 from wenming.points.accounts import Account, Household
 from wenming.points.entries import (
     BALANCE_LIMIT,
@@ -42,7 +43,14 @@ from wenming.points.entries import (
 )
 from wenming.points.schemes import PointsScheme
 from wenming.points.shop import Item, StockLine
-from wenming.points.store import GENESIS, KeyClash, LedgerTransaction, LedgerView, Posted
+from wenming.points.store import (
+    GENESIS,
+    WRITE_IN_READ,
+    KeyClash,
+    LedgerTransaction,
+    LedgerView,
+    Posted,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -93,21 +101,54 @@ class MemoryStore:
         self._stock: dict[str, StockLine] = {}
         self._households: dict[str, Household] = {}
         self._lock = threading.RLock()
+        # The read or write this thread is inside (held with the lock): a read or
+        # write called from inside one joins it rather than starting its own.
+        self._mode: str | None = None
+        self._txn: _Txn | None = None
 
     def read(self, work: Callable[[LedgerView], T]) -> T:
-        """Run ``work`` over the store while no write runs."""
+        """Run ``work`` over the store while no write runs.
+
+        Inside a write it sees what the write has changed so far.
+        """
         with self._lock:
-            return work(_Txn(self))
+            outer = self._mode
+            if outer is None:
+                self._mode = "read"
+            try:
+                return work(_Txn(self))
+            finally:
+                self._mode = outer
 
     def write(self, work: Callable[[LedgerTransaction], T]) -> T:
-        """Run ``work`` atomically: if it raises, every change it made is undone."""
+        """Run ``work`` atomically: if it raises, every change it made is undone.
+
+        A write called from inside another (a ledger call in a function given to
+        ``write``) joins it: if it raises, its own changes are undone; if the outer
+        write raises later, the inner one's changes are undone with it.
+
+        Raises
+        ------
+        InvariantError
+            Called from inside a :meth:`read`.
+        """
         with self._lock:
+            outer_mode, outer = self._mode, self._txn
+            if outer_mode == "read":
+                raise InvariantError(WRITE_IN_READ)
             txn = _Txn(self)
+            if outer is not None:
+                # registered before any change: an outer undo reaches this write's
+                # changes wherever an interruption stops it
+                outer._undo.append(txn.undo)
+            self._mode, self._txn = "write", txn
             try:
                 return work(txn)
             except BaseException:
                 txn.undo()
                 raise
+            finally:
+                self._mode, self._txn = outer_mode, outer
 
     def close(self) -> None:
         """Nothing to release."""
@@ -130,6 +171,8 @@ class MemoryStore:
         ledger then checks the batch in full.
         """
         with self._lock:
+            if self._mode is not None:  # inside a read or write: the batch joins it
+                return False
             balances, log = self._balances, self._entries
             start, gap = len(log), self._gap()
             low, high = gap[0], gap[1]

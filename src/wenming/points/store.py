@@ -24,6 +24,7 @@ from wenming.points.shop import Item, StockLine
 
 __all__ = [
     "GENESIS",
+    "WRITE_IN_READ",
     "KeyClash",
     "LedgerStore",
     "LedgerTransaction",
@@ -37,6 +38,11 @@ T = TypeVar("T")
 
 GENESIS = "0" * 64
 """The "previous hash" of the first entry of a hash chain."""
+
+WRITE_IN_READ = (
+    "a ledger write cannot run inside store.read(): pass the whole unit of work to store.write()"
+)
+"""What a store says of a write called from inside a read (both stores refuse it)."""
 
 
 def chain_hash(prev_hash: str, seq: int, entry: Entry) -> str:
@@ -182,11 +188,21 @@ class LedgerStore(Protocol):
     """Where a ledger lives."""
 
     def read(self, work: Callable[[LedgerView], T]) -> T:
-        """Run ``work`` over a consistent view and return its result."""
+        """Run ``work`` over a consistent view and return its result.
+
+        Called from inside a read or write of the same thread, it joins it (and
+        sees what that write has changed so far).
+        """
         ...
 
     def write(self, work: Callable[[LedgerTransaction], T]) -> T:
-        """Run ``work`` in one atomic, serial transaction; if it raises, nothing is written."""
+        """Run ``work`` in one atomic, serial transaction; if it raises, nothing is written.
+
+        Called from inside another write of the same thread, it joins it: if it
+        raises, only its own changes are undone; if the outer write then raises,
+        all are. Called from inside a read, it raises
+        :class:`~wenming.errors.InvariantError` (:data:`WRITE_IN_READ`).
+        """
         ...
 
     def close(self) -> None:

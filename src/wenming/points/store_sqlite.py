@@ -48,7 +48,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, TypeVar
 
-from wenming.errors import FileAccessError, FormatError, VersionError
+from wenming.errors import FileAccessError, FormatError, InvariantError, VersionError
 from wenming.points.accounts import Account, Household, Member
 from wenming.points.entries import Entry, Reverse, canonical_bytes, entry_from_dict
 from wenming.points.errors import LedgerBusyError, LedgerFileError
@@ -56,6 +56,7 @@ from wenming.points.schemes import PointsScheme
 from wenming.points.shop import Item, StockLine
 from wenming.points.store import (
     GENESIS,
+    WRITE_IN_READ,
     KeyClash,
     LedgerTransaction,
     LedgerView,
@@ -163,6 +164,10 @@ class SqliteStore:
         self._scheme = scheme
         self._retries = retries
         self._lock = threading.RLock()
+        # The read or write this thread is inside (held with the lock), and how many
+        # writes are nested in it: a read or write called from inside joins it.
+        self._mode: str | None = None
+        self._depth = 0
 
     # ------------------------------------------------------------ constructors
 
@@ -335,9 +340,12 @@ class SqliteStore:
         conn = self._conn
         delay = 0.01
         with self._lock:
+            if self._mode is not None:
+                return self._nested(work, write=begin != "BEGIN")
             for attempt in range(1, self._retries + 1):
                 try:
                     conn.execute(begin)
+                    self._mode = "read" if begin == "BEGIN" else "write"
                     try:
                         result = work(_SqliteTxn(self))
                         conn.execute("COMMIT")
@@ -346,6 +354,8 @@ class SqliteStore:
                         if conn.in_transaction:
                             conn.execute("ROLLBACK")
                         raise
+                    finally:
+                        self._mode = None
                 except LedgerFileError as exc:
                     if exc.source is not None:
                         raise
@@ -359,6 +369,28 @@ class SqliteStore:
                     time.sleep(delay * (1 + random.random()))
                     delay = min(delay * 2, 1.0)
             raise LedgerBusyError(path=str(self._path), attempts=self._retries)
+
+    def _nested(self, work: Callable[[_SqliteTxn], T], *, write: bool) -> T:
+        """Run ``work`` inside the transaction this thread is in (a savepoint for a write)."""
+        if not write:
+            return work(_SqliteTxn(self))
+        if self._mode == "read":
+            raise InvariantError(WRITE_IN_READ)
+        conn = self._conn
+        self._depth += 1
+        name = f"wenming_{self._depth}"
+        try:
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                result = work(_SqliteTxn(self))
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            conn.execute(f"RELEASE {name}")
+            return result
+        finally:
+            self._depth -= 1
 
     def _damaged(self, exc: sqlite3.Error) -> Exception:
         if isinstance(exc, sqlite3.IntegrityError):
