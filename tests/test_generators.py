@@ -12,6 +12,8 @@ import pytest
 from tables import TABLES, needs_tables
 
 import wenming
+import wenming.datasets
+import wenming.divisions
 from wenming import Division, DivisionTable, InvariantError, Network, SiteKind, coverage, validate
 from wenming.datasets.national import (
     DIVISIONS_ENV,
@@ -241,6 +243,9 @@ def test_the_real_tables_by_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DIVISIONS_ENV, str(TABLES))
     table = national_table()
     assert table is national_table(TABLES)  # cached
+    # the same function under the names the API offers
+    assert wenming.divisions.national_table() is table
+    assert wenming.datasets.national_table(TABLES) is table
     assert len(table) == 44699
     roles = collections.Counter(
         (d.code.township_type.value, r.value)

@@ -66,6 +66,7 @@ __all__ = [
     "UrbanRuralClass",
     "VillageType",
     "counts_as_town",
+    "national_table",
     "township_role",
 ]
 
@@ -954,6 +955,35 @@ class DivisionTable(Mapping[DivisionCode, Division]):
     def __repr__(self) -> str:
         n = len(self.by_code)
         return f"<DivisionTable {self.edition!r}: {n} division{'' if n == 1 else 's'}>"
+
+
+def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
+    """The national province-to-township tables, read from your copy (lazy, cached per folder).
+
+    wenming ships no national tables (their source asks that they stay outside
+    the package): pass the folder of your copy of the 2023 statistical edition
+    (``provinces.csv``, ``cities.csv``, ``areas.csv``, ``streets.csv``) or set
+    ``WENMING_DIVISIONS``. The same function as
+    :func:`wenming.datasets.national.national_table`, where membership checks and
+    code suggestions live too.
+
+    Raises
+    ------
+    UnknownIdError
+        No ``path`` and no ``WENMING_DIVISIONS``.
+    FileAccessError, FormatError
+        As :meth:`DivisionTable.read_csv_dir`.
+
+    Examples
+    --------
+    >>> national_table("/no/such")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.FileAccessError: /no/such: cannot read the division tables: no such folder
+    """
+    from wenming.datasets.national import national_table as read
+
+    return read(path)
 
 
 # ---------------------------------------------------------------------------- section

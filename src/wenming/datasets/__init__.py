@@ -44,6 +44,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from wenming.datasets.national import national_table
 from wenming.network import Network, NetworkRecords
 from wenming.serialization import loads_records
 
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ZIYANG_FILE",
+    "national_table",
     "ziyang",
     "ziyang_conduct_card",
     "ziyang_text",
