@@ -193,7 +193,7 @@ def test_sensitive_data_without_its_own_consent_is_a_warning() -> None:
 # ------------------------------------------------------------------------ personal data
 
 CLI = [sys.executable, "-m", "wenming"]
-TEAMS = [sys.executable, "-m", "wenming._cli_volunteers"]  # until cli.py wires it in
+TEAMS = CLI  # the teams command lives in the main CLI
 
 
 def _leaks(text: str) -> list[str]:
@@ -241,6 +241,63 @@ def test_no_id_number_or_phone_leaks_anywhere(
     assert pickle.loads(pickle.dumps(volunteers[0])) == volunteers[0]
     leaks = [s for text in seen for s in _leaks(text)]
     assert leaks == []
+
+
+def test_no_id_number_or_phone_leaks_into_graphs_exports_frames_plots_or_reports(
+    tmp_path: Path,
+) -> None:
+    """The analyst's surfaces, fed the records *with* the numbers held in memory."""
+    from wenming.graph import export, layer_names, to_networkx
+
+    net = volunteer_county()
+    seen: list[str] = []
+    graph = to_networkx(net, layers=layer_names())
+    assert any(key.startswith("volunteer:") for key in graph)  # volunteers are in it
+    seen += [repr(list(graph.nodes(data=True))), repr(list(graph.edges(data=True)))]
+    for to in ("graphml", "gexf", "json", "dot"):
+        path = export(net, tmp_path / f"county.{to}", layers=layer_names())
+        seen.append(path.read_text(encoding="utf-8"))
+    pytest.importorskip("pandas")
+    from wenming.frames import to_frames
+
+    for name, frame in to_frames(net).items():
+        seen += [name, frame.to_csv(), repr(frame)]
+    seen += [repr(wenming.participation(net)), repr(wenming.minutes_by_volunteer(net))]
+    seen += [repr(wenming.scorecard(net)), repr(wenming.responsibility_chains(net))]
+    pytest.importorskip("matplotlib")
+    from wenming import plot
+
+    figure = plot.site_tree(net, "centre")
+    svg = plot.save(figure, tmp_path / "tree.svg")
+    seen.append(svg.read_text(encoding="utf-8"))
+    leaks = [s for text in seen for s in _leaks(text)]
+    assert leaks == []
+
+
+def test_every_cli_report_on_a_sensitive_file_refuses_it_and_prints_nothing_of_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "full.json"
+    wenming.dump(volunteer_county(), path, sensitive=True)
+    out = tmp_path / "out"
+    for command in (
+        ["summary", str(path)],
+        ["validate", str(path)],
+        ["teams", str(path)],
+        ["chain", "s-610924101001", str(path)],
+        ["scorecard", str(path)],
+        ["activities", str(path)],
+        ["export", str(path), "--to", "json", "-o", str(out)],
+        ["plot", "tree", str(path), "--site", "centre", "-o", str(out) + ".png"],
+    ):
+        done = subprocess.run([*CLI, *command], capture_output=True, text=True, timeout=120)
+        # validate lists the problem as a finding (exit 1); the others stop (exit 2)
+        expected = 1 if command[0] == "validate" else 2
+        assert done.returncode == expected, (command, done.stdout, done.stderr)
+        assert "sensitive" in done.stdout + done.stderr, command
+        assert "Traceback" not in done.stderr
+        assert _leaks(done.stdout + done.stderr) == [], command
+    assert list(tmp_path.iterdir()) == [path]  # nothing written
 
 
 def test_the_sensitive_dump_is_an_explicit_opt_in(tmp_path: Path) -> None:
