@@ -324,3 +324,98 @@ def test_scheme_and_entry_readers_refuse_what_is_not_an_object() -> None:
         for value in values:
             with pytest.raises(FormatError, match="JSON object"):
                 reader(value)
+
+
+# ---------------------------------------------------------------------------- second campaign
+# Found by an outside fuzz run of network files, ledger files, taxonomies, CLI
+# arguments and generator options (2026-11-29).
+
+DEEP_JSON = "[" * 100_000
+
+
+def test_a_version_1_file_whose_divisions_is_not_a_list() -> None:
+    # serialization._v1_to_v2 iterated data["divisions"]: bare TypeError.
+    from wenming import loads
+    from wenming.errors import FormatError
+
+    text = '{"format": "wenming.network", "version": 1, "divisions": 5, "sites": []}'
+    with pytest.raises(FormatError, match=r"\$\.divisions: expected a list"):
+        loads(text)
+
+
+def test_a_ledger_whose_scheme_is_nested_too_deeply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SqliteStore.open caught ValueError/FormatError only: bare RecursionError.
+    path = _damaged(tmp_path, ("UPDATE meta SET value=? WHERE name='scheme'", (DEEP_JSON,)))
+    with pytest.raises(LedgerFileError, match="nested too deeply"):
+        Ledger.open(path)
+    _one_line_error(*_cli(["ledger", "verify", str(path)], capsys))
+
+
+def test_a_taxonomy_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Taxonomy.loads / from_toml caught decode errors only: bare RecursionError.
+    from wenming.errors import FormatError
+    from wenming.taxonomy import Taxonomy
+
+    with pytest.raises(FormatError, match="JSON is nested too deeply"):
+        Taxonomy.loads(DEEP_JSON)
+    with pytest.raises(FormatError, match="TOML is nested too deeply"):
+        Taxonomy.from_toml("x = " + DEEP_JSON)
+    for name, text in (("deep.json", DEEP_JSON), ("deep.toml", "x = " + DEEP_JSON)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        _one_line_error(*_cli(["taxonomy", str(path)], capsys))
+
+
+def test_cli_ledger_scheme_and_batch_that_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # points/cli.py: Path.is_file() raised ENAMETOOLONG; json.loads raised RecursionError
+    # on a deep scheme file and on a deep batch line.
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"a":' * 50_000, encoding="utf-8")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(DEEP_JSON + "\n", encoding="utf-8")
+    ledger = _ledger(tmp_path / "x.ledger")
+    long_name = ["ledger", "init", "--scheme", "s" * 100_000, str(tmp_path / "a.ledger")]
+    status, err = _cli(long_name, capsys)
+    _one_line_error(status, err)
+    assert len(err) < 500  # the name is shortened, not echoed whole
+    _one_line_error(
+        *_cli(["ledger", "init", "--scheme", str(deep), str(tmp_path / "b.ledger")], capsys)
+    )
+    _one_line_error(*_cli(["ledger", "post", str(ledger), "--batch", str(batch)], capsys))
+    assert not (tmp_path / "a.ledger").exists()
+    assert not (tmp_path / "b.ledger").exists()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"villages_per_town": 2},
+        {"villages_per_town": (5, 2)},
+        {"villages_per_town": (-3, -1)},
+        {"points_per_station": (1, 1)},
+        {"points_per_station": float("nan")},
+        {"community_share": None},
+        {"community_share": 1.5},
+        {"volunteers_per_station": 3},
+        {"participants": "x"},
+        {"sector_brigades": (1,)},
+        {"second_team_share": -0.1},
+        {"activities_per_station_month": "1"},
+        {"teams": "yes"},
+        {"responsibility": 1},
+        {"year": "2023"},
+        {"year": 2019},
+    ],
+)
+def test_generate_options_of_the_wrong_shape(option: dict[str, Any]) -> None:
+    # testing.generate passed overrides on unchecked: bare TypeError/ValueError deep
+    # in the generators (rng.randint(*2), int((1, 1)), date("2023" - 1) ...).
+    from wenming.errors import InvariantError
+
+    (name,) = option
+    with pytest.raises(InvariantError, match=f"^{name} must be"):
+        generate("county", seed=1, **option)

@@ -89,7 +89,7 @@ def _taxonomy(file: Path | None) -> tuple[Taxonomy, str]:
     data = _read(file)
     try:
         head = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # loads() below says what is wrong
         head = None
     if isinstance(head, dict) and head.get("format") == "wenming.taxonomy":
         return Taxonomy.from_dict(head, source=str(file)), str(file)

@@ -135,7 +135,8 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(sites, list) or "posts" in data:
         return out
     names: dict[str, str] = {}
-    for division in data.get("divisions") or []:
+    divisions = data.get("divisions")
+    for division in divisions if isinstance(divisions, list) else ():  # else: reported later
         if isinstance(division, dict) and isinstance(division.get("code"), str):
             names[division["code"].ljust(12, "0")] = str(division.get("name", ""))
     posts: dict[str, dict[str, Any]] = {}

@@ -601,6 +601,8 @@ class Taxonomy:
             data = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise FormatError([f"$: not JSON: {exc}"], source=source) from None
+        except RecursionError:
+            raise FormatError(["$: the JSON is nested too deeply"], source=source) from None
         return cls.from_dict(data, source=source)
 
     @classmethod
@@ -616,6 +618,8 @@ class Taxonomy:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise FormatError([f"$: not TOML: {exc}"], source=source) from None
+        except RecursionError:
+            raise FormatError(["$: the TOML is nested too deeply"], source=source) from None
         return cls.from_dict(data, source=source)
 
     @classmethod

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wenming.errors import FormatError, WenmingError
+from wenming.errors import FormatError, WenmingError, quote
 from wenming.points.entries import (
     Adjust,
     Deduct,
@@ -174,13 +174,19 @@ def _scheme(value: str) -> PointsScheme:
     if value in SCHEMES:
         return SCHEMES[value]
     path = Path(value)
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:  # a name too long for the system, and the like: not a file
+        is_file = False
+    if not is_file:
         known = ", ".join(SCHEMES)
-        raise LedgerUsageError(f"no scheme named {value!r} ({known}) and no such scheme file")
+        raise LedgerUsageError(f"no scheme named {quote(value)} ({known}) and no such scheme file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise FormatError([f"cannot read the scheme: {exc}"], source=value) from None
+    except RecursionError:
+        raise FormatError(["cannot read the scheme: nested too deeply"], source=value) from None
     if not isinstance(data, dict):
         raise FormatError(["a scheme file holds one JSON object"], source=value)
     return PointsScheme.from_dict(data, source=value)
@@ -284,6 +290,8 @@ def _read_batch(path: Path) -> list[Entry]:
             raise FormatError([f"line {number}: {exc}"], source=str(path)) from None
         except ValueError as exc:
             raise FormatError([f"line {number}: {exc}"], source=str(path)) from None
+        except RecursionError:
+            raise FormatError([f"line {number}: nested too deeply"], source=str(path)) from None
     return entries
 
 

@@ -311,6 +311,10 @@ class SqliteStore:
                 raise LedgerFileError(
                     f"is a damaged ledger (its scheme cannot be read: {exc})", source=source
                 ) from None
+            except RecursionError:
+                raise LedgerFileError(
+                    "is a damaged ledger (its scheme is nested too deeply)", source=source
+                ) from None
         except BaseException:
             conn.close()
             raise

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Callable, Iterable
 from operator import attrgetter
@@ -122,6 +123,57 @@ def _check_count(counties: Counties) -> None:
         )
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_range(name: str, value: Any) -> tuple[int, int]:
+    """``value`` as an inclusive range ``(low, high)`` of whole numbers, 0 <= low <= high.
+
+    Examples
+    --------
+    >>> check_range("villages_per_town", [2, 5])
+    (2, 5)
+    >>> check_range("villages_per_town", 5)
+    Traceback (most recent call last):
+    ...
+    wenming.errors.InvariantError: villages_per_town must be a range (low, high) of whole ...
+    """
+    if isinstance(value, tuple | list) and len(value) == 2:
+        low, high = value
+        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high))
+        if whole and 0 <= low <= high:
+            return (low, high)
+    raise InvariantError(
+        f"{name} must be a range (low, high) of whole numbers, 0 <= low <= high, not {value!r}",
+        field=name,
+        value=value,
+    )
+
+
+def check_share(name: str, value: Any) -> float:
+    """``value`` as a share: a number from 0 to 1."""
+    if _number(value) and 0 <= value <= 1:
+        return float(value)
+    raise InvariantError(
+        f"{name} must be a share from 0 to 1, not {value!r}", field=name, value=value
+    )
+
+
+def check_rate(name: str, value: Any) -> float:
+    """``value`` as a mean count: a finite number >= 0."""
+    if _number(value) and value >= 0:
+        return float(value)
+    raise InvariantError(f"{name} must be a number >= 0, not {value!r}", field=name, value=value)
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """``value`` as a yes/no option: ``True`` or ``False``."""
+    if isinstance(value, bool):
+        return value
+    raise InvariantError(f"{name} must be True or False, not {value!r}", field=name, value=value)
+
+
 def _table_divisions(table: DivisionTable, counties: Counties) -> list[Division]:
     if counties is None or isinstance(counties, int):
         county_codes = sorted(d.code for d in table.values() if d.level is DivisionLevel.COUNTY)
@@ -167,6 +219,10 @@ def synthetic_records(
     :func:`wenming.datasets.national.counts_as_town`.
     """
     _check_count(counties)
+    villages_per_town = check_range("villages_per_town", villages_per_town)
+    points_per_station = check_rate("points_per_station", points_per_station)
+    community_share = check_share("community_share", community_share)
+    responsibility = check_flag("responsibility", responsibility)
     rng = random.Random(seed)
     if table is None:
         if counties is None or isinstance(counties, int):

@@ -62,7 +62,13 @@ from wenming.people import Post
 from wenming.service import ServiceRecord
 from wenming.sites import Centre, HostKind, Institute, Point, Site, SiteKind, Station
 from wenming.teams import Membership, Team
-from wenming.testing.factories import synthetic_records
+from wenming.testing.factories import (
+    check_flag,
+    check_range,
+    check_rate,
+    check_share,
+    synthetic_records,
+)
 from wenming.volunteers import Sex, Volunteer
 
 __all__ = [
@@ -189,7 +195,35 @@ def _options(
         if table_counties is not None and DivisionCode.parse(table_counties) not in table:
             base["counties"] = 1 if scale == "county" else None
     base.update(overrides)
+    for name, check in _CHECKS.items():
+        if name in base:
+            base[name] = check(name, base[name])
     return base
+
+
+def _check_year(name: str, value: Any) -> int:
+    # volunteers register from 2019 to the end of the year before ``year``
+    if isinstance(value, int) and not isinstance(value, bool) and 2020 <= value <= 9998:
+        return value
+    raise InvariantError(
+        f"{name} must be a year from 2020 to 9998, not {value!r}", field=name, value=value
+    )
+
+
+_CHECKS: Mapping[str, Callable[[str, Any], Any]] = {
+    "villages_per_town": check_range,
+    "points_per_station": check_rate,
+    "community_share": check_share,
+    "responsibility": check_flag,
+    "teams": check_flag,
+    "volunteers_per_station": check_range,
+    "activities_per_station_month": check_rate,
+    "second_team_share": check_share,
+    "participants": check_range,
+    "sector_brigades": check_range,
+    "year": _check_year,
+}
+"""How each option of :func:`generate` is checked (``counties`` by the factories)."""
 
 
 def generate_records(
