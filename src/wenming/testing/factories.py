@@ -52,7 +52,15 @@ from wenming.sites import (
     Station,
 )
 
-__all__ = ["Counties", "synthetic_network", "synthetic_records"]
+__all__ = [
+    "Counties",
+    "check_flag",
+    "check_range",
+    "check_rate",
+    "check_share",
+    "synthetic_network",
+    "synthetic_records",
+]
 
 _HOSTS = tuple(HostKind)
 _HAVES = tuple(Have)
