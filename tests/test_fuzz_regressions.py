@@ -419,3 +419,128 @@ def test_generate_options_of_the_wrong_shape(option: dict[str, Any]) -> None:
     (name,) = option
     with pytest.raises(InvariantError, match=f"^{name} must be"):
         generate("county", seed=1, **option)
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_stock_and_prices_beyond_what_a_ledger_holds(tmp_path: Path, store: str) -> None:
+    # add_stock had no upper bound: SQLite's bare OverflowError past 2**63 (the memory
+    # store took it). Now both refuse by name, and nothing is written.
+    from wenming.errors import InvariantError
+    from wenming.points import STOCK_LIMIT
+
+    if store == "memory":
+        ledger = Ledger.in_memory(conduct_card())
+    else:
+        ledger = Ledger.create(tmp_path / "s.ledger", conduct_card())
+    soap = Item(code="soap", name="皂", price=5)
+    ledger.add_stock(soap, STOCK_LIMIT - 1)
+    with pytest.raises(InvariantError, match="would be 1,000,000,000,001"):
+        ledger.add_stock(soap, 2)
+    with pytest.raises(InvariantError, match="from 0 to 1,000,000,000,000"):
+        ledger.add_stock(soap, 2**63)
+    with pytest.raises(InvariantError, match="price of 'gold' must be at most"):
+        ledger.add_stock(Item(code="gold", name="金", price=2**63), 1)
+    assert [(line.item.code, line.stock) for line in ledger.items()] == [("soap", STOCK_LIMIT - 1)]
+
+
+def test_totals_by_an_unknown_period() -> None:
+    # Ledger.totals_by_period: Period("week") -> bare ValueError from enum.
+    from wenming.errors import InvariantError
+
+    ledger = Ledger.in_memory(conduct_card())
+    with pytest.raises(InvariantError, match="period 'week' is not one of: month, quarter"):
+        ledger.totals_by_period("week")
+
+
+def test_select_counties_given_a_number() -> None:
+    # divisions._selection iterated over an int: bare TypeError.
+    from wenming import Division, DivisionCodeError, DivisionTable
+
+    table = DivisionTable.of("t", [Division(code="61", name="陕西省")])
+    with pytest.raises(DivisionCodeError, match="not int"):
+        table.select(61)  # type: ignore[arg-type]
+
+
+def test_paths_the_file_system_cannot_encode(tmp_path: Path) -> None:
+    # A str path with a lone surrogate: bare UnicodeEncodeError from every file call.
+    from wenming import FileAccessError, Network, dump, load, load_records, validate_file
+    from wenming.datasets.national import national_table
+    from wenming.taxonomy import Taxonomy, default_taxonomy
+
+    bad = str(tmp_path / "\ud800")
+    calls: list[Callable[[], object]] = [
+        lambda: load(bad + ".json"),
+        lambda: load_records(bad + ".json"),
+        lambda: validate_file(bad + ".json"),
+        lambda: dump(Network(), bad + ".json"),
+        lambda: Ledger.open(bad + ".ledger"),
+        lambda: Ledger.create(bad + ".ledger", conduct_card()),
+        lambda: national_table(bad),
+        lambda: Taxonomy.load(bad + ".json"),
+        lambda: default_taxonomy().save(bad + ".json"),
+    ]
+    for call in calls:
+        with pytest.raises(FileAccessError, match="cannot encode") as caught:
+            call()
+        str(caught.value).encode("utf-8")  # the message itself prints anywhere
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_taxonomy_is_saved_whole_or_not_at_all(tmp_path: Path) -> None:
+    # Taxonomy.save wrote with Path.write_text: an error half-way left half a file.
+    from wenming.taxonomy import Taxonomy, default_taxonomy
+
+    path = tmp_path / "t.json"
+    path.write_text("old", encoding="utf-8")
+
+    taxonomy = default_taxonomy()
+
+    def broken(self: Taxonomy) -> str:
+        return '{"categories": "\ud800"}'  # fails only when encoded, as the file is written
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Taxonomy, "dumps", broken)
+        with pytest.raises(UnicodeEncodeError):
+            taxonomy.save(path)
+    assert path.read_text(encoding="utf-8") == "old"
+    taxonomy.save(path)
+    assert Taxonomy.load(path) == taxonomy
+
+
+def test_cli_ledger_lookups_of_an_account_that_cannot_be_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A non-UTF-8 byte in argv becomes a lone surrogate: sqlite3's bare UnicodeEncodeError.
+    from wenming.errors import InvariantError
+
+    path = _ledger(tmp_path / "x.ledger")
+    for argv in (["ledger", "history", str(path), "\udcff"], ["ledger", "balance", str(path)]):
+        if argv[1] == "balance":
+            argv.append("\udcff")
+        _one_line_error(*_cli(argv, capsys))
+    ledger = Ledger.open(path)
+    with pytest.raises(InvariantError, match="lone surrogate"):
+        ledger.history("\udcff")
+    ledger.close()
+
+
+def test_cli_input_too_large_for_memory(tmp_path: Path) -> None:
+    # `wenming summary /dev/zero` read until MemoryError: a bare traceback (exit 1).
+    import resource
+    import subprocess
+    import sys
+
+    limit = 1 << 30
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "wenming", "summary", "/dev/zero"],
+        capture_output=True,
+        text=True,
+        preexec_fn=cap,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("wenming: error: out of memory"), done.stderr

@@ -18,7 +18,37 @@ from typing import BinaryIO
 
 from wenming.errors import FileAccessError
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "fs_path"]
+
+
+def fs_path(path: str | os.PathLike[str], doing: str = "use") -> Path:
+    r"""``path`` as a :class:`~pathlib.Path` the file system can take, or a clear error.
+
+    A ``str`` path with a lone surrogate (``"\ud800"``, or a mis-decoded name)
+    cannot be encoded for the system: every file call on it raises a bare
+    ``UnicodeEncodeError``. This turns that into :class:`FileAccessError`.
+
+    Examples
+    --------
+    >>> fs_path("zy.json").name
+    'zy.json'
+    >>> fs_path("\ud800.json", "read")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.FileAccessError: '\ud800.json': cannot read the file: the name has a ...
+    """
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError as exc:
+        name = os.fspath(path)
+        bad = name[exc.start] if isinstance(name, str) else "?"
+        raise FileAccessError(
+            None,
+            f"cannot {doing} the file: the name has a character ({bad!a}) that this "
+            "file system cannot encode",
+            ascii(name) if isinstance(name, str) else str(name),
+        ) from None
+    return Path(path)
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
@@ -30,7 +60,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
         The folder cannot be written (an ``OSError`` too). Whatever ``write``
         raises propagates, and ``path`` is left as it was.
     """
-    target = Path(path)
+    target = fs_path(path, "write")
     try:
         mode = target.stat().st_mode & 0o777
     except OSError:

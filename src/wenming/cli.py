@@ -286,6 +286,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wenming: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        # e.g. ``wenming summary /dev/zero``, or a file larger than this machine holds;
+        # the buffers are gone by now, so the message can be printed
+        print(
+            "wenming: error: out of memory: the input is too large for this machine "
+            "(or is not a file: a device or a stream without end)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (``wenming summary | head``): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)

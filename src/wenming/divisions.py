@@ -690,7 +690,9 @@ def _selection(counties: Iterable[str] | str) -> tuple[frozenset[str], frozenset
     A province or prefecture keeps everything under it; a county, town or village
     keeps its whole county. The provinces and prefectures above are kept too.
     """
-    items = [counties] if isinstance(counties, str) else counties
+    items: Iterable[Any] = counties
+    if isinstance(counties, str | bytes | Mapping) or not isinstance(counties, Iterable):
+        items = [counties]  # one code; DivisionCode.parse says what is wrong with it
     inside = set()
     for item in items:
         code = DivisionCode.parse(item)

@@ -61,7 +61,6 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from itertools import chain, groupby, islice, repeat
-from pathlib import Path
 from typing import Any, BinaryIO, Final, Union
 
 import attrs
@@ -70,7 +69,7 @@ from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from wenming._atomic import atomic_write
+from wenming._atomic import atomic_write, fs_path
 from wenming._fields import to_enum
 from wenming._gc import paused_gc
 from wenming._plain import PlainShapeError, plan_of, to_plain
@@ -1048,8 +1047,9 @@ def load(path: str | os.PathLike[str], *, sensitive: bool = False) -> Network:
 
 
 def _read(path: str | os.PathLike[str]) -> bytes:
+    file = fs_path(path, "read")
     try:
-        return Path(path).read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise FileAccessError(
             exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)

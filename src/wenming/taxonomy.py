@@ -49,10 +49,11 @@ from functools import cache
 from importlib.resources import files
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import attrs
 
+from wenming._atomic import atomic_write, fs_path
 from wenming._fields import check_identifier, optional_text, text, to_frozenset
 from wenming._plain import to_plain
 from wenming.errors import FileAccessError, FormatError, InvariantError, UnknownIdError, quote
@@ -633,7 +634,7 @@ class Taxonomy:
         FormatError
             It is not a taxonomy.
         """
-        path = Path(path)
+        path = fs_path(path, "read")
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -649,14 +650,22 @@ class Taxonomy:
         return cls.loads(raw, source=str(path))
 
     def save(self, path: str | Path) -> None:
-        """Write the taxonomy as JSON (every category; ``extends`` is resolved)."""
-        path = Path(path)
-        try:
-            path.write_text(self.dumps(), encoding="utf-8")
-        except OSError as exc:
-            raise FileAccessError(
-                exc.errno, f"cannot write the file: {exc.strerror or exc}", str(path)
-            ) from None
+        """Write the taxonomy as JSON (every category; ``extends`` is resolved).
+
+        The file is written whole or not at all (a temporary file renamed into
+        place), as network files are.
+
+        Raises
+        ------
+        FileAccessError
+            The file cannot be written.
+        """
+        data = self.dumps().encode("utf-8")
+
+        def write(handle: BinaryIO) -> None:
+            handle.write(data)
+
+        atomic_write(path, write)
 
     def __str__(self) -> str:
         """The tree, one category per line: code, zh and en labels, indented by depth."""

@@ -26,9 +26,9 @@ import bisect
 import os
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wenming._atomic import fs_path
 from wenming.divisions import (
     Division,
     DivisionCode,
@@ -85,7 +85,7 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
             "wenming ships no national division tables: pass the folder of your copy "
             f"(provinces.csv, cities.csv, areas.csv, streets.csv) or set {DIVISIONS_ENV}",
         )
-    return _read(str(Path(path).resolve()))
+    return _read(str(fs_path(path, "read").resolve()))
 
 
 @cache

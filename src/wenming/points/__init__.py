@@ -62,11 +62,12 @@ from wenming.points.schemes import (
     conduct_card,
     volunteer_hours,
 )
-from wenming.points.shop import Item, StockLine
+from wenming.points.shop import STOCK_LIMIT, Item, StockLine
 from wenming.points.store import LedgerStore, LedgerTransaction, LedgerView, Posted
 
 __all__ = [
     "SCHEMES",
+    "STOCK_LIMIT",
     "Account",
     "Adjust",
     "Deduct",

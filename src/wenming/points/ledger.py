@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from wenming._fields import to_enum
 from wenming.errors import (
     DuplicateIdError,
     InvariantError,
@@ -75,7 +76,7 @@ from wenming.points.errors import (
 )
 from wenming.points.memory import MemoryStore
 from wenming.points.schemes import ExpiryKind, ExpiryPolicy, Period, PointsScheme, Rule
-from wenming.points.shop import Item, StockLine
+from wenming.points.shop import STOCK_LIMIT, Item, StockLine
 from wenming.points.store import (
     GENESIS,
     KeyClash,
@@ -1020,17 +1021,42 @@ class Ledger:
     # -------------------------------------------------------------- the store
 
     def add_stock(self, item: Item, quantity: int) -> StockLine:
-        """Put ``quantity`` of an item on the shelf (adding it, or updating its name and price)."""
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+        """Put ``quantity`` of an item on the shelf (adding it, or updating its name and price).
+
+        Raises
+        ------
+        InvariantError
+            ``quantity`` is not a whole number from 0, the stock would pass
+            10¹² items, or the price is more than 10¹² points (no entry could
+            pay it): nothing is written.
+        """
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not 0 <= quantity <= STOCK_LIMIT
+        ):
             raise InvariantError(
-                f"quantity must be a whole number of at least 0, not {quantity!r}",
+                f"quantity must be a whole number from 0 to {STOCK_LIMIT:,}, not {quantity!r}",
                 field="quantity",
                 value=quantity,
+            )
+        if item.price > POINTS_LIMIT:
+            raise InvariantError(
+                f"price of {item.code!r} must be at most {POINTS_LIMIT:,} points, "
+                f"not {item.price:,}",
+                field="price",
+                value=item.price,
             )
 
         def work(tx: LedgerTransaction) -> StockLine:
             old = tx.items([item.code]).get(item.code)
             stock = quantity + (old.stock if old is not None else 0)
+            if stock > STOCK_LIMIT:
+                raise InvariantError(
+                    f"stock of {item.code!r} would be {stock:,}, more than {STOCK_LIMIT:,}",
+                    field="quantity",
+                    value=quantity,
+                )
             tx.set_stock(item, stock)
             return StockLine(item=item, stock=stock)
 
@@ -1176,7 +1202,7 @@ class Ledger:
         kinds : iterable of str, optional
             Only these entry kinds (``{"earn", "deduct"}``); all by default.
         """
-        per = Period(period)
+        per = to_enum(Period, "period", period)
         wanted = None if kinds is None else frozenset(kinds)
         totals: dict[str, int] = defaultdict(int)
         for entry in self._selected(account):

@@ -17,7 +17,13 @@ import attrs
 from wenming._fields import text
 from wenming.points._checks import identifier, whole
 
-__all__ = ["Item", "StockLine"]
+__all__ = ["STOCK_LIMIT", "Item", "StockLine"]
+
+
+STOCK_LIMIT = 10**12
+"""The most items of one kind :meth:`~wenming.points.Ledger.add_stock` puts on a shelf
+(far inside what a SQLite integer holds); a stock already in a file is read whatever
+its size."""
 
 
 def _price(value: object) -> int:

@@ -48,7 +48,8 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, TypeVar
 
-from wenming.errors import FileAccessError, FormatError, InvariantError, VersionError
+from wenming._atomic import fs_path
+from wenming.errors import FileAccessError, FormatError, InvariantError, VersionError, quote
 from wenming.points.accounts import Account, Household, Member
 from wenming.points.entries import Entry, Reverse, canonical_bytes, entry_from_dict
 from wenming.points.errors import LedgerBusyError, LedgerFileError
@@ -190,7 +191,7 @@ class SqliteStore:
         FileAccessError
             If ``path`` exists or the folder cannot be written.
         """
-        target = Path(path)
+        target = fs_path(path, "create")
         if target.exists():
             raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{random.getrandbits(32):08x}.tmp")
@@ -250,7 +251,7 @@ class SqliteStore:
         VersionError
             If a newer wenming wrote it, in a schema this one cannot read.
         """
-        target = Path(path)
+        target = fs_path(path, "open")
         source = str(path)
         if not target.is_file():
             raise FileAccessError(2, "no such ledger file", source)
@@ -365,6 +366,14 @@ class SqliteStore:
                         raise
                     # a row that does not read back: name the file
                     raise LedgerFileError(exc.errors[0], source=str(self._path)) from None
+                except UnicodeEncodeError as exc:
+                    # a key or text with a lone surrogate (what a non-UTF-8 byte in a
+                    # command-line argument becomes): SQLite cannot bind it
+                    raise InvariantError(
+                        f"{quote(exc.object)}: text with a lone surrogate "
+                        f"({exc.object[exc.start]!a}) cannot be stored in or looked up "
+                        "in a ledger file"
+                    ) from None
                 except sqlite3.Error as exc:
                     if not _busy(exc):
                         raise self._damaged(exc) from None
