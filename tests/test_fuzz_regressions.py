@@ -524,23 +524,46 @@ def test_cli_ledger_lookups_of_an_account_that_cannot_be_stored(
     ledger.close()
 
 
-def test_cli_input_too_large_for_memory(tmp_path: Path) -> None:
-    # `wenming summary /dev/zero` read until MemoryError: a bare traceback (exit 1).
+def test_cli_refuses_a_device_and_survives_a_stream_larger_than_memory(tmp_path: Path) -> None:
+    # `wenming summary /dev/zero` read until MemoryError: a bare traceback (exit 1), after
+    # filling memory. A device is now refused before reading; an endless stream through
+    # a pipe still ends in a one-line error when memory runs out.
     import resource
     import subprocess
     import sys
+
+    for command in ("summary", "validate", "teams", "scorecard", "activities", "taxonomy"):
+        done = subprocess.run(
+            [sys.executable, "-m", "wenming", command, "/dev/zero"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2, done.stderr
+        assert (
+            done.stderr
+            == "wenming: error: /dev/zero: cannot read the file: it is a device, not a file\n"
+        )
 
     limit = 1 << 30
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    done = subprocess.run(
-        [sys.executable, "-m", "wenming", "summary", "/dev/zero"],
-        capture_output=True,
-        text=True,
-        preexec_fn=cap,
-        timeout=120,
-    )
+    writer = subprocess.Popen(["head", "-c", str(3 << 30), "/dev/zero"], stdout=subprocess.PIPE)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "wenming", "summary", "/dev/stdin"],
+            stdin=writer.stdout,
+            capture_output=True,
+            text=True,
+            preexec_fn=cap,
+            timeout=300,
+        )
+    finally:
+        assert writer.stdout is not None
+        writer.stdout.close()
+        writer.kill()
+        writer.wait()
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("wenming: error: out of memory"), done.stderr

@@ -1,4 +1,4 @@
-"""Write a file atomically: temporary file, fsync, rename (private).
+"""Write a file atomically: temporary file, fsync, rename (private); read an input file.
 
 Readers see the old file or the new one, never a half-written one; a failure
 (an exception in the writer, a full disk) leaves the target untouched and
@@ -10,6 +10,7 @@ write to the same path. Network files, exports and pictures all go through here.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
@@ -18,7 +19,7 @@ from typing import BinaryIO
 
 from wenming.errors import FileAccessError
 
-__all__ = ["atomic_write", "fs_path"]
+__all__ = ["atomic_write", "fs_path", "read_input"]
 
 
 def fs_path(path: str | os.PathLike[str], doing: str = "use") -> Path:
@@ -49,6 +50,37 @@ def fs_path(path: str | os.PathLike[str], doing: str = "use") -> Path:
             ascii(name) if isinstance(name, str) else str(name),
         ) from None
     return Path(path)
+
+
+def read_input(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of an input file, or :class:`FileAccessError` naming why not.
+
+    A character or block device (``/dev/zero``, ``/dev/urandom``, a disk) is
+    never a wenming file: it is refused before a read that would not end, or
+    would fill memory. Pipes and FIFOs (``<(zcat net.json.gz)``) are read.
+
+    Examples
+    --------
+    >>> read_input("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.FileAccessError: /dev/zero: cannot read the file: it is a device, not a file
+    """
+    file = fs_path(path, "read")
+    try:
+        with open(file, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                raise FileAccessError(
+                    None, "cannot read the file: it is a device, not a file", str(path)
+                )
+            return handle.read()
+    except FileAccessError:
+        raise
+    except OSError as exc:
+        raise FileAccessError(
+            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
+        ) from None
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:

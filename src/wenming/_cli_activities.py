@@ -21,9 +21,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wenming._atomic import read_input
 from wenming._cli_common import date_arg, network_arg
 from wenming.activity_queries import activity_counts
-from wenming.errors import FileAccessError
 from wenming.network import Network
 from wenming.requests import requests_by_state
 from wenming.serialization import loads
@@ -73,12 +73,7 @@ def add_parsers(subparsers: Any) -> None:
 
 
 def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
-        ) from None
+    return read_input(file)
 
 
 def _taxonomy(file: Path | None) -> tuple[Taxonomy, str]:

@@ -51,6 +51,7 @@ from wenming import (
     _cli_people,
     _cli_volunteers,
 )
+from wenming._atomic import read_input
 from wenming._cli_common import date_arg
 from wenming.coverage import coverage
 from wenming.datasets import ZIYANG_FILE, ziyang
@@ -122,10 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return read_input(path)  # FileAccessError names the file and why
 
 
 def _summary(args: argparse.Namespace) -> int:

@@ -69,13 +69,12 @@ from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from wenming._atomic import atomic_write, fs_path
+from wenming._atomic import atomic_write, read_input
 from wenming._fields import to_enum
 from wenming._gc import paused_gc
 from wenming._plain import PlainShapeError, plan_of, to_plain
 from wenming.divisions import DivisionCode, DivisionLevel
 from wenming.errors import (
-    FileAccessError,
     FormatError,
     Issue,
     Severity,
@@ -1047,13 +1046,7 @@ def load(path: str | os.PathLike[str], *, sensitive: bool = False) -> Network:
 
 
 def _read(path: str | os.PathLike[str]) -> bytes:
-    file = fs_path(path, "read")
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
-        ) from None
+    return read_input(path)
 
 
 def dumps(

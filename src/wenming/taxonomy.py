@@ -53,10 +53,10 @@ from typing import Any, BinaryIO, Final
 
 import attrs
 
-from wenming._atomic import atomic_write, fs_path
+from wenming._atomic import atomic_write, read_input
 from wenming._fields import check_identifier, optional_text, text, to_frozenset
 from wenming._plain import to_plain
-from wenming.errors import FileAccessError, FormatError, InvariantError, UnknownIdError, quote
+from wenming.errors import FormatError, InvariantError, UnknownIdError, quote
 from wenming.section import Section, ValidationContext, error
 
 __all__ = [
@@ -634,13 +634,8 @@ class Taxonomy:
         FormatError
             It is not a taxonomy.
         """
-        path = fs_path(path, "read")
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise FileAccessError(
-                exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
-            ) from None
+        path = Path(path)
+        raw = read_input(path)
         if path.suffix.lower() == ".toml":
             try:
                 decoded = raw.decode("utf-8")
