@@ -567,3 +567,15 @@ def test_cli_refuses_a_device_and_survives_a_stream_larger_than_memory(tmp_path:
         writer.wait()
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("wenming: error: out of memory"), done.stderr
+
+
+@pytest.mark.parametrize("dates", [dt.date(2023, 1, 1), "2023-01-01", 5, None])
+def test_coverage_series_given_one_date_instead_of_a_list(dates: Any) -> None:
+    # coverage_series(net, dates=<a date>): bare "TypeError: 'datetime.date' object is not
+    # iterable" (a str was read as a list of one-character dates).
+    from wenming import coverage_series
+    from wenming.datasets import ziyang
+    from wenming.errors import InvariantError
+
+    with pytest.raises(InvariantError, match="dates must be a list of dates"):
+        coverage_series(ziyang(), dates)

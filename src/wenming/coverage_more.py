@@ -387,6 +387,12 @@ def coverage_series(
     UnknownIdError
         ``within`` names a division the network does not hold.
     """
+    if isinstance(dates, str | dt.date) or not isinstance(dates, Iterable):
+        raise InvariantError(
+            f"dates must be a list of dates, not {type(dates).__name__}",
+            field="dates",
+            value=dates,
+        )
     days = sorted({d for d in (as_date(x, "date") for x in dates) if d is not None})
     if not days:
         raise InvariantError("coverage_series needs at least one date", field="dates", value=())
