@@ -523,3 +523,42 @@ def test_generator_period_limits_the_entries(small: Network) -> None:
     ]
     assert {str(a.id) for a in ledger.accounts()} == {str(r.volunteer) for r in records}
     assert "earn" in entry_kinds(ledger.entries())
+
+
+def test_a_reference_ledger_killed_half_built_leaves_no_file(tmp_path: Path) -> None:
+    """Built under a temporary name and linked into place only when whole.
+
+    Before, ``ziyang_conduct_card(path=...)`` built in place: a build killed
+    half-way left a ledger at ``path`` that opened and verified clean, holding a
+    part of the reference data (found by a SIGKILL campaign).
+    """
+    import contextlib
+    import signal
+    import time
+
+    target = tmp_path / "card.ledger"
+    code = (
+        "import sys; from wenming.datasets import ziyang_conduct_card; "
+        "ziyang_conduct_card(path=sys.argv[1]).close()"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, str(target)])
+    try:
+        deadline = time.monotonic() + 60
+        # wait until the ledger being built holds entries: the build is under way
+        while time.monotonic() < deadline and child.poll() is None:
+            files = list(tmp_path.glob("*card.ledger*"))
+            with contextlib.suppress(OSError):  # a file may go between glob and stat
+                if any(f.stat().st_size > 64 * 1024 for f in files):
+                    break
+            time.sleep(0.005)
+        assert child.poll() is None, "the build finished before it could be killed"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait()
+    assert not target.exists()
+    assert list(tmp_path.glob(".card.ledger.*"))  # what the killed build left
+    card = ziyang_conduct_card(path=target)  # the next build clears it away
+    assert len(card) == len(ziyang_conduct_card())
+    assert card.verify() == ()
+    card.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["card.ledger"]

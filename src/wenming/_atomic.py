@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from wenming.errors import FileAccessError
 
-__all__ = ["atomic_write", "fs_path", "read_input"]
+__all__ = ["atomic_write", "fs_path", "read_input", "remove_stale_temporaries"]
 
 
 def fs_path(path: str | os.PathLike[str], doing: str = "use") -> Path:
@@ -98,7 +98,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     except OSError:
         mode = 0o644
     tmp_name: str | None = None
-    _remove_stale_temporaries(target)
+    remove_stale_temporaries(target)
     try:
         fd, tmp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
@@ -129,11 +129,16 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     return target
 
 
-def _remove_stale_temporaries(target: Path) -> None:
+_TEMPORARY_ENDINGS = (".tmp", ".tmp-wal", ".tmp-shm", ".tmp-journal")
+
+
+def remove_stale_temporaries(target: Path) -> None:
     """Remove temporary files of earlier writes to ``target`` whose writer is gone.
 
     A writer killed by SIGKILL cannot clean up. One of a live process (another
-    write under way) is left alone.
+    write under way) is left alone. Temporary names are ``.NAME.PID.….tmp``, and
+    SQLite's companions of a temporary ledger (``….tmp-wal``, ``….tmp-shm``,
+    ``….tmp-journal``) go with them.
     """
     prefix = f".{target.name}."
     try:
@@ -141,7 +146,7 @@ def _remove_stale_temporaries(target: Path) -> None:
     except OSError:
         return
     for name in names:
-        if not (name.startswith(prefix) and name.endswith(".tmp")):
+        if not (name.startswith(prefix) and name.endswith(_TEMPORARY_ENDINGS)):
             continue
         pid_text = name[len(prefix) :].split(".", 1)[0]
         if not pid_text.isdigit():

@@ -47,12 +47,18 @@ in memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import sqlite3
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import attrs
 
+from wenming._atomic import fs_path, remove_stale_temporaries
+from wenming.errors import FileAccessError
 from wenming.network import Network
 from wenming.points import Ledger, PointsScheme, conduct_card, volunteer_hours
 from wenming.testing.ledgers import generate_ledger
@@ -97,11 +103,36 @@ def _build(path: str | os.PathLike[str] | None, scheme: PointsScheme, **options:
         return generate_ledger(
             _network(), scheme=scheme, ledger=Ledger.in_memory(scheme), **options
         )
-    # reference data, rebuilt at will: written without waiting for the disk at every
-    # commit, then handed back opened as any ledger file is (synchronous="full")
-    with Ledger.create(path, scheme, synchronous="normal") as ledger:
-        generate_ledger(_network(), scheme=scheme, ledger=ledger, **options)
-    return Ledger.open(path)
+    # Reference data, rebuilt at will: written without waiting for the disk at every
+    # commit, under a temporary name, and linked into place only when whole (a
+    # build killed half-way leaves no part of the dataset behind); then handed back
+    # opened as any ledger file is (synchronous="full").
+    target = fs_path(path, "create")
+    if target.exists():
+        raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
+    remove_stale_temporaries(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.build.tmp")
+    try:
+        with Ledger.create(tmp, scheme, synchronous="normal") as ledger:
+            generate_ledger(_network(), scheme=scheme, ledger=ledger, **options)
+        with contextlib.closing(sqlite3.connect(tmp)) as conn:  # all in the main file
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        os.link(tmp, target)  # fails if someone created the target meanwhile
+    except FileExistsError:
+        raise FileAccessError(
+            17, "already exists; a ledger is never overwritten", str(path)
+        ) from None
+    except (OSError, sqlite3.Error) as exc:
+        if isinstance(exc, FileAccessError):
+            raise
+        raise FileAccessError(
+            getattr(exc, "errno", None), f"cannot create the ledger: {exc}", str(path)
+        ) from None
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    return Ledger.open(target)
 
 
 def ziyang_conduct_card(*, path: str | os.PathLike[str] | None = None) -> Ledger:

@@ -48,7 +48,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, TypeVar
 
-from wenming._atomic import fs_path
+from wenming._atomic import fs_path, remove_stale_temporaries
 from wenming.errors import FileAccessError, FormatError, InvariantError, VersionError, quote
 from wenming.points.accounts import Account, Household, Member
 from wenming.points.entries import Entry, Reverse, canonical_bytes, entry_from_dict
@@ -194,6 +194,7 @@ class SqliteStore:
         target = fs_path(path, "create")
         if target.exists():
             raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
+        remove_stale_temporaries(target)  # of a creation killed before it could clean up
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{random.getrandbits(32):08x}.tmp")
         try:
             conn = _connect(tmp, create=True, timeout=timeout)
