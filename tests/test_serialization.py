@@ -153,16 +153,26 @@ def test_a_stale_temporary_file_is_removed_and_a_live_ones_is_kept(tmp_path: Pat
         text=True,
         check=True,
     )
-    stale = tmp_path / f".net.json.{dead.stdout.strip()}.abc123.tmp"
-    stale.write_text("half", encoding="utf-8")
-    live = tmp_path / f".net.json.{os.getppid()}.def456.tmp"  # a running process's
-    live.write_text("in progress", encoding="utf-8")
-    other = tmp_path / ".other.json.1.x.tmp"
-    other.write_text("not ours", encoding="utf-8")
+    pid = dead.stdout.strip()
+    stale = [  # a killed dump's, and a killed ledger creation's with SQLite's companions
+        f".net.json.{pid}.abc1_3xy.tmp",
+        f".net.json.{pid}.0a1b2c3d.tmp",
+        f".net.json.{pid}.0a1b2c3d.tmp-wal",
+        f".net.json.{pid}.0a1b2c3d.tmp-shm",
+        f".net.json.{pid}.0a1b2c3d.build.tmp",
+    ]
+    kept = [
+        f".net.json.{os.getppid()}.def456gh.tmp",  # a running process's
+        ".other.json.1.xxxxxxxx.tmp",  # another file's
+        # a temporary of "net.json.20240301" (written by process {pid}) is not one of
+        # "net.json" written by process 20240301
+        f".net.json.20240301.{pid}.k2j4h5g6.tmp",
+        f".net.json.{pid}.short.tmp",  # not a name wenming makes
+    ]
+    for name in stale + kept:
+        (tmp_path / name).write_text("half", encoding="utf-8")
     wenming.dump(ziyang(), path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["net.json", live.name, other.name]
-    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["net.json", *kept])
 
 
 Mutation = Callable[[dict[str, Any]], None]

@@ -10,6 +10,7 @@ write to the same path. Network files, exports and pictures all go through here.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -129,7 +130,11 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     return target
 
 
-_TEMPORARY_ENDINGS = (".tmp", ".tmp-wal", ".tmp-shm", ".tmp-journal")
+_TEMPORARY = re.compile(r"(\d+)\.[a-z0-9_]{8}(?:\.build)?\.tmp(?:-wal|-shm|-journal)?")
+"""What follows ``.NAME.`` in a temporary file's name: the writer's process id, 8
+random characters (:func:`tempfile.mkstemp`'s, or 8 hex digits), and ``.tmp`` —
+exactly, so that ``.net.20240301.PID.x.tmp`` (a write to ``net.20240301``) is
+never taken for a temporary of ``net`` written by process 20240301."""
 
 
 def remove_stale_temporaries(target: Path) -> None:
@@ -146,12 +151,10 @@ def remove_stale_temporaries(target: Path) -> None:
     except OSError:
         return
     for name in names:
-        if not (name.startswith(prefix) and name.endswith(_TEMPORARY_ENDINGS)):
+        match = _TEMPORARY.fullmatch(name, len(prefix)) if name.startswith(prefix) else None
+        if match is None:
             continue
-        pid_text = name[len(prefix) :].split(".", 1)[0]
-        if not pid_text.isdigit():
-            continue
-        pid = int(pid_text)
+        pid = int(match.group(1))
         if pid == os.getpid() or _process_alive(pid):
             continue
         with suppress(OSError):

@@ -85,6 +85,40 @@ def test_create_never_overwrites(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_what_a_killed_creation_left_is_cleared_by_the_next_open(tmp_path: Path) -> None:
+    """A creation killed after linking the file into place, before removing its temporary.
+
+    The temporary name is then a second name of the live ledger (a hard link), with
+    perhaps SQLite's companions beside it: opening the ledger clears them away, and
+    so does the next attempt to create it. A temporary of a running process stays.
+    """
+    import subprocess
+    import sys
+
+    path = filled(tmp_path / "v.ledger")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    second = tmp_path / f".v.ledger.{dead}.0a1b2c3d.tmp"
+    os.link(path, second)
+    (tmp_path / f"{second.name}-wal").write_bytes(b"")
+    live = tmp_path / f".v.ledger.{os.getppid()}.0a1b2c3e.tmp"
+    live.write_bytes(b"a creation under way")
+    with Ledger.open(path) as ledger:
+        entries = ledger.entries()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, "v.ledger"])
+    with Ledger.open(path) as ledger:
+        assert ledger.entries() == entries  # the ledger itself untouched
+        assert ledger.verify() == ()
+    os.link(path, second)
+    with pytest.raises(FileAccessError, match="never overwritten"):
+        Ledger.create(path, conduct_card())
+    assert not second.exists()
+
+
 def test_missing_file_is_not_created(tmp_path: Path) -> None:
     with pytest.raises(FileAccessError, match="no such ledger file"):
         Ledger.open(tmp_path / "nope.ledger")

@@ -108,9 +108,9 @@ def _build(path: str | os.PathLike[str] | None, scheme: PointsScheme, **options:
     # build killed half-way leaves no part of the dataset behind); then handed back
     # opened as any ledger file is (synchronous="full").
     target = fs_path(path, "create")
+    remove_stale_temporaries(target)
     if target.exists():
         raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
-    remove_stale_temporaries(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.build.tmp")
     try:
         with Ledger.create(tmp, scheme, synchronous="normal") as ledger:

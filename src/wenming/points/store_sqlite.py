@@ -192,9 +192,9 @@ class SqliteStore:
             If ``path`` exists or the folder cannot be written.
         """
         target = fs_path(path, "create")
+        remove_stale_temporaries(target)  # of a creation killed before it could clean up
         if target.exists():
             raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
-        remove_stale_temporaries(target)  # of a creation killed before it could clean up
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{random.getrandbits(32):08x}.tmp")
         try:
             conn = _connect(tmp, create=True, timeout=timeout)
@@ -254,6 +254,9 @@ class SqliteStore:
         """
         target = fs_path(path, "open")
         source = str(path)
+        # A creation killed between linking the file into place and removing its
+        # temporary name left a second name of this very file: clear it away.
+        remove_stale_temporaries(target)
         if not target.is_file():
             raise FileAccessError(2, "no such ledger file", source)
         try:
