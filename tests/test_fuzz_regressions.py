@@ -386,6 +386,10 @@ def test_cli_ledger_scheme_and_batch_that_cannot_be_read(
         *_cli(["ledger", "init", "--scheme", str(deep), str(tmp_path / "b.ledger")], capsys)
     )
     _one_line_error(*_cli(["ledger", "post", str(ledger), "--batch", str(batch)], capsys))
+    # a device is refused before it is read (it read until memory ran out)
+    status, err = _cli(["ledger", "post", str(ledger), "--batch", "/dev/zero"], capsys)
+    _one_line_error(status, err)
+    assert "it is a device, not a file" in err
     assert not (tmp_path / "a.ledger").exists()
     assert not (tmp_path / "b.ledger").exists()
 
@@ -409,6 +413,11 @@ def test_cli_ledger_scheme_and_batch_that_cannot_be_read(
         {"responsibility": 1},
         {"year": "2023"},
         {"year": 2019},
+        # beyond what codes have room for, or a network that would never end (review)
+        {"villages_per_town": (1000, 1000)},
+        {"villages_per_town": (300, 300)},
+        {"points_per_station": 1e300},
+        {"activities_per_station_month": 1e300},
     ],
 )
 def test_generate_options_of_the_wrong_shape(option: dict[str, Any]) -> None:
@@ -579,3 +588,30 @@ def test_coverage_series_given_one_date_instead_of_a_list(dates: Any) -> None:
 
     with pytest.raises(InvariantError, match="dates must be a list of dates"):
         coverage_series(ziyang(), dates)
+
+
+def test_generate_options_of_other_number_types_are_taken() -> None:
+    # The checks read numbers by kind, not by Python class: a Fraction share, a
+    # numpy integer range and a numpy float mean work as their plain equivalents.
+    from fractions import Fraction
+
+    from wenming import validate
+
+    plain = generate("county", seed=3, villages_per_town=(2, 3), community_share=0.25)
+    other = generate("county", seed=3, villages_per_town=[2, 3], community_share=Fraction(1, 4))
+    assert wenming_dumps(other) == wenming_dumps(plain)
+    np = pytest.importorskip("numpy")
+    typed = generate(
+        "county",
+        seed=3,
+        villages_per_town=(np.int64(2), np.int64(3)),
+        community_share=np.float64(0.25),
+    )
+    assert wenming_dumps(typed) == wenming_dumps(plain)
+    assert validate(typed) == ()
+
+
+def wenming_dumps(net: Any) -> str:
+    from wenming import dumps
+
+    return dumps(net)

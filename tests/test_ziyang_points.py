@@ -546,7 +546,7 @@ def test_a_reference_ledger_killed_half_built_leaves_no_file(tmp_path: Path) -> 
         deadline = time.monotonic() + 60
         # wait until the ledger being built holds entries: the build is under way
         while time.monotonic() < deadline and child.poll() is None:
-            files = list(tmp_path.glob("*card.ledger*"))
+            files = [f for f in tmp_path.rglob("*card.ledger*") if f.is_file()]
             with contextlib.suppress(OSError):  # a file may go between glob and stat
                 if any(f.stat().st_size > 64 * 1024 for f in files):
                     break

@@ -9,13 +9,15 @@ writes when the outer one failed, and the SQLite store called its file damaged.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from wenming.errors import InvariantError
+from wenming.errors import FileAccessError, InvariantError
 from wenming.points import (
     InsufficientPointsError,
     Item,
@@ -176,3 +178,131 @@ def test_another_thread_waits_for_the_outer_write(make_ledger: MakeLedger) -> No
     assert results == [105]
     assert ledger.balances() == {"hh-1": 100, "hh-2": 105}
     assert ledger.verify() == ()
+
+
+# ---------------------------------------------------------------- faults (review findings)
+
+
+def sqlite_ledger(tmp_path: Path) -> Ledger:
+    ledger = Ledger.create(tmp_path / "x.ledger", conduct_card())
+    ledger.open_accounts(["hh-1", "hh-2"], at=at(1), operator=OP)
+    return ledger
+
+
+def test_a_write_sqlite_rolled_back_stays_rolled_back(tmp_path: Path) -> None:
+    """A full disk inside an inner call makes SQLite roll back the whole write.
+
+    If the outer function swallows the error and goes on, nothing more may be
+    written: before, the next call's SAVEPOINT started a transaction of its own
+    and committed it, so half of the unit stayed on disk.
+    """
+    ledger = sqlite_ledger(tmp_path)
+    before = state(ledger)
+    conn: sqlite3.Connection = ledger.store._conn  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def work(tx: LedgerTransaction) -> None:
+        ledger.adjust("hh-2", 1, key="first", at=at(5), operator=OP, reason="r")
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count={pages}")  # the disk is full
+        try:
+            for n in range(5):
+                ledger.adjust("hh-1", 1, key=f"big{n}", at=at(5), operator=OP, reason="x" * 9000)
+        except FileAccessError as exc:
+            seen.append(str(exc))
+        conn.execute("PRAGMA max_page_count=1073741823")
+        ledger.adjust("hh-2", 1, key="second", at=at(5), operator=OP, reason="r")
+
+    with pytest.raises(FileAccessError, match="rolled the write back") as caught:
+        ledger.store.write(work)
+    assert "disk is full" in seen[0], seen
+    assert str(tmp_path / "x.ledger") in str(caught.value)
+    assert state(ledger) == before
+    ledger.close()
+    with Ledger.open(tmp_path / "x.ledger") as reopened:
+        assert state(reopened) == before
+        assert reopened.verify() == ()
+
+
+def test_errors_inside_a_unit_are_those_outside_it(tmp_path: Path) -> None:
+    ledger = sqlite_ledger(tmp_path)
+    odd = "hh-\udcff"  # what a non-UTF-8 byte in a command-line argument becomes
+    with pytest.raises(InvariantError, match="lone surrogate") as plain:
+        ledger.balance(odd)
+    with pytest.raises(InvariantError) as nested:
+        ledger.store.write(lambda tx: ledger.balance(odd))
+    assert str(nested.value) == str(plain.value)
+    with pytest.raises(InvariantError) as in_read:
+        ledger.store.read(lambda v: ledger.history(odd))
+    assert str(in_read.value) == str(plain.value)
+    # the caller's own encoding error is the caller's, unchanged
+    with pytest.raises(UnicodeEncodeError, match="ascii"):
+        ledger.store.write(lambda tx: "résumé".encode("ascii"))
+    assert ledger.verify() == ()
+
+
+class _Interrupting:
+    """A connection that raises KeyboardInterrupt right after one statement has run."""
+
+    def __init__(self, conn: sqlite3.Connection, after: str) -> None:
+        self._conn, self._after, self.fired = conn, after, False
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        result = self._conn.execute(sql, *args)
+        if sql == self._after and not self.fired:
+            self.fired = True
+            raise KeyboardInterrupt
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+def test_an_interruption_just_after_begin_leaves_the_file_unlocked(tmp_path: Path) -> None:
+    # A Ctrl-C pending while BEGIN IMMEDIATE waited fires as it returns: the
+    # transaction was open outside the try that rolls back, so the file stayed
+    # locked and every later call called it damaged.
+    ledger = sqlite_ledger(tmp_path)
+    store: Any = ledger.store
+    real = store._conn
+    store._conn = _Interrupting(real, "BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ledger.earn("hh-1", "filial-care", key="e1", at=at(5), operator=OP)
+        assert store._conn.fired
+    finally:
+        store._conn = real
+    assert not real.in_transaction
+    ledger.earn("hh-1", "filial-care", key="e1", at=at(5), operator=OP)
+    with Ledger.open(tmp_path / "x.ledger") as other:  # another writer is not locked out
+        other.earn("hh-2", "filial-care", key="e2", at=at(5), operator=OP)
+        assert other.balances() == {"hh-1": 105, "hh-2": 105}
+
+
+def test_an_undo_interrupted_half_way_finishes_when_run_again() -> None:
+    # Undo steps leave the list only once run, and running one twice is harmless:
+    # an inner write's undo stopped by a signal is finished by the outer write's.
+    from wenming.points import Household, memory
+    from wenming.points.memory import MemoryStore
+
+    store = MemoryStore(conduct_card())
+    txn: Any = memory._Txn(store)
+    txn.set_stock(Item(code="soap", name="皂", price=4), 3)
+    txn.put_household(Household(id="hh-9"))
+    steps = list(txn._undo)
+    fired: list[bool] = []
+
+    def interrupted_once() -> None:
+        if not fired:
+            fired.append(True)
+            raise KeyboardInterrupt
+
+    txn._undo.insert(1, interrupted_once)  # between the two real steps
+    with pytest.raises(KeyboardInterrupt):
+        txn.undo()
+    assert txn._undo == [*steps[:1], interrupted_once]  # the household's step has run
+    steps[1]()  # ... and running it again is harmless
+    txn.undo()
+    assert txn._undo == []
+    assert store._stock == {}
+    assert store._households == {}

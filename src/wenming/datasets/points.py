@@ -49,8 +49,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
+import shutil
 import sqlite3
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -104,34 +105,36 @@ def _build(path: str | os.PathLike[str] | None, scheme: PointsScheme, **options:
             _network(), scheme=scheme, ledger=Ledger.in_memory(scheme), **options
         )
     # Reference data, rebuilt at will: written without waiting for the disk at every
-    # commit, under a temporary name, and linked into place only when whole (a
-    # build killed half-way leaves no part of the dataset behind); then handed back
-    # opened as any ledger file is (synchronous="full").
+    # commit, in a temporary folder beside the target (``.NAME.PID.xxxxxxxx.tmp``,
+    # which the next creation of NAME clears away if this build is killed), and
+    # linked into place only when whole; then handed back opened as any ledger
+    # file is (synchronous="full").
     target = fs_path(path, "create")
     remove_stale_temporaries(target)
     if target.exists():
         raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.build.tmp")
+    folder: Path | None = None
     try:
-        with Ledger.create(tmp, scheme, synchronous="normal") as ledger:
+        prefix = f".{target.name}.{os.getpid()}."
+        folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix, suffix=".tmp"))
+        built = folder / target.name
+        with Ledger.create(built, scheme, synchronous="normal") as ledger:
             generate_ledger(_network(), scheme=scheme, ledger=ledger, **options)
-        with contextlib.closing(sqlite3.connect(tmp)) as conn:  # all in the main file
+        with contextlib.closing(sqlite3.connect(built)) as conn:  # all in the main file
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        os.link(tmp, target)  # fails if someone created the target meanwhile
+        os.link(built, target)  # fails if someone created the target meanwhile
     except FileExistsError:
         raise FileAccessError(
             17, "already exists; a ledger is never overwritten", str(path)
         ) from None
-    except (OSError, sqlite3.Error) as exc:
-        if isinstance(exc, FileAccessError):
-            raise
-        raise FileAccessError(
-            getattr(exc, "errno", None), f"cannot create the ledger: {exc}", str(path)
-        ) from None
+    except (OSError, sqlite3.Error) as exc:  # named for the caller's path, not ours
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if not reason.startswith("cannot "):
+            reason = f"cannot create the ledger: {reason}"
+        raise FileAccessError(getattr(exc, "errno", None), reason, str(path)) from None
     finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     return Ledger.open(target)
 
 

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from wenming._atomic import read_input
 from wenming.errors import FormatError, WenmingError, quote
 from wenming.points.entries import (
     Adjust,
@@ -273,9 +274,9 @@ def _post(args: argparse.Namespace) -> int:
 
 
 def _read_batch(path: Path) -> list[Entry]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+    try:  # a device (/dev/zero) is refused, as everywhere
+        lines = read_input(path).decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
         raise LedgerUsageError(f"cannot read {path}: {exc}") from None
     entries: list[Entry] = []
     for number, line in enumerate(lines, 1):

@@ -113,9 +113,9 @@ class MemoryStore:
         """
         with self._lock:
             outer = self._mode
-            if outer is None:
-                self._mode = "read"
             try:
+                if outer is None:
+                    self._mode = "read"
                 return work(_Txn(self))
             finally:
                 self._mode = outer
@@ -137,12 +137,12 @@ class MemoryStore:
             if outer_mode == "read":
                 raise InvariantError(WRITE_IN_READ)
             txn = _Txn(self)
-            if outer is not None:
-                # registered before any change: an outer undo reaches this write's
-                # changes wherever an interruption stops it
-                outer._undo.append(txn.undo)
-            self._mode, self._txn = "write", txn
             try:
+                if outer is not None:
+                    # registered before any change: an outer undo reaches this
+                    # write's changes wherever an interruption stops it
+                    outer._undo.append(txn.undo)
+                self._mode, self._txn = "write", txn
                 return work(txn)
             except BaseException:
                 txn.undo()
@@ -371,9 +371,15 @@ class _Txn:
         self._undo: list[Callable[[], None]] = []
 
     def undo(self) -> None:
-        for action in reversed(self._undo):
-            action()
-        self._undo.clear()
+        """Undo the writes, last first; each step leaves the list only once it has run.
+
+        Steps are idempotent, so an undo interrupted half-way (a signal) and run
+        again (by an outer write's undo) finishes the job rather than failing.
+        """
+        steps = self._undo
+        while steps:
+            steps[-1]()
+            steps.pop()
 
     # ------------------------------------------------------------------ reads
 
@@ -479,25 +485,25 @@ class _Txn:
     def set_stock(self, item: Item, stock: int) -> None:
         s = self.s
         old = s._stock.get(item.code)
-        s._stock[item.code] = StockLine(item=item, stock=stock)
 
-        def undo() -> None:
+        def undo() -> None:  # registered first, and idempotent
             if old is None:
-                del s._stock[item.code]
+                s._stock.pop(item.code, None)
             else:
                 s._stock[item.code] = old
 
         self._undo.append(undo)
+        s._stock[item.code] = StockLine(item=item, stock=stock)
 
     def put_household(self, household: Household) -> None:
         s = self.s
         old = s._households.get(household.id)
-        s._households[household.id] = household
 
-        def undo() -> None:
+        def undo() -> None:  # registered first, and idempotent
             if old is None:
-                del s._households[household.id]
+                s._households.pop(household.id, None)
             else:
                 s._households[household.id] = old
 
         self._undo.append(undo)
+        s._households[household.id] = household

@@ -350,13 +350,20 @@ class SqliteStore:
         delay = 0.01
         with self._lock:
             if self._mode is not None:
-                return self._nested(work, write=begin != "BEGIN")
+                try:
+                    return self._nested(work, write=begin != "BEGIN")
+                except (LedgerFileError, UnicodeEncodeError, sqlite3.Error) as exc:
+                    raise self._translated(exc) from None
             for attempt in range(1, self._retries + 1):
                 try:
-                    conn.execute(begin)
-                    self._mode = "read" if begin == "BEGIN" else "write"
                     try:
+                        # BEGIN inside the try: an interruption just after it still
+                        # rolls back, rather than leaving the file locked
+                        self._mode = "read" if begin == "BEGIN" else "write"
+                        conn.execute(begin)
                         result = work(_SqliteTxn(self))
+                        if not conn.in_transaction:
+                            raise self._rolled_back()
                         conn.execute("COMMIT")
                         return result
                     except BaseException:
@@ -365,27 +372,46 @@ class SqliteStore:
                         raise
                     finally:
                         self._mode = None
-                except LedgerFileError as exc:
-                    if exc.source is not None:
-                        raise
-                    # a row that does not read back: name the file
-                    raise LedgerFileError(exc.errors[0], source=str(self._path)) from None
-                except UnicodeEncodeError as exc:
-                    # a key or text with a lone surrogate (what a non-UTF-8 byte in a
-                    # command-line argument becomes): SQLite cannot bind it
-                    raise InvariantError(
-                        f"{quote(exc.object)}: text with a lone surrogate "
-                        f"({exc.object[exc.start]!a}) cannot be stored in or looked up "
-                        "in a ledger file"
-                    ) from None
                 except sqlite3.Error as exc:
                     if not _busy(exc):
-                        raise self._damaged(exc) from None
+                        raise self._translated(exc) from None
                     if attempt == self._retries:
                         break
                     time.sleep(delay * (1 + random.random()))
                     delay = min(delay * 2, 1.0)
+                except (LedgerFileError, UnicodeEncodeError) as exc:
+                    raise self._translated(exc) from None
             raise LedgerBusyError(path=str(self._path), attempts=self._retries)
+
+    def _translated(self, exc: Exception) -> Exception:
+        """What a caller is told of ``exc``, raised in a read or write of this file."""
+        if isinstance(exc, LedgerFileError):
+            if exc.source is not None:
+                return exc
+            # a row that does not read back: name the file
+            return LedgerFileError(exc.errors[0], source=str(self._path))
+        if isinstance(exc, UnicodeEncodeError):
+            if exc.reason != "surrogates not allowed" or not isinstance(exc.object, str):
+                return exc  # not SQLite's: the caller's own
+            # a key or text with a lone surrogate (what a non-UTF-8 byte in a
+            # command-line argument becomes): SQLite cannot bind it
+            return InvariantError(
+                f"{quote(exc.object)}: text with a lone surrogate "
+                f"({exc.object[exc.start]!a}) cannot be stored in or looked up "
+                "in a ledger file"
+            )
+        if isinstance(exc, sqlite3.Error):
+            return self._damaged(exc)
+        return exc
+
+    def _rolled_back(self) -> FileAccessError:
+        """SQLite ended the whole transaction on an error (a full disk, an I/O error)."""
+        return FileAccessError(
+            None,
+            "cannot write the ledger: SQLite rolled the write back after an error "
+            "(a full disk, an I/O error); nothing of it is written",
+            str(self._path),
+        )
 
     def _nested(self, work: Callable[[_SqliteTxn], T], *, write: bool) -> T:
         """Run ``work`` inside the transaction this thread is in (a savepoint for a write)."""
@@ -394,6 +420,8 @@ class SqliteStore:
         if self._mode == "read":
             raise InvariantError(WRITE_IN_READ)
         conn = self._conn
+        if not conn.in_transaction:  # outside one, SAVEPOINT would start (and commit) its own
+            raise self._rolled_back()
         self._depth += 1
         name = f"wenming_{self._depth}"
         try:
@@ -401,8 +429,9 @@ class SqliteStore:
             try:
                 result = work(_SqliteTxn(self))
             except BaseException:
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
+                if conn.in_transaction:  # else SQLite has rolled back the whole write
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
                 raise
             conn.execute(f"RELEASE {name}")
             return result
@@ -595,7 +624,14 @@ class _SqliteTxn:
 
     # ----------------------------------------------------------------- writes
 
+    def _live(self) -> None:
+        # In autocommit mode a statement outside a transaction commits on its own:
+        # after SQLite has rolled the write back, nothing more may be written.
+        if not self.conn.in_transaction:
+            raise self.store._rolled_back()
+
     def add_account(self, account: Account) -> None:
+        self._live()
         self.conn.execute(
             "INSERT INTO accounts (id, holder, holder_type, opened) VALUES (?, ?, ?, ?)",
             (account.id, account.holder, account.holder_type.value, account.opened.isoformat()),
@@ -603,6 +639,7 @@ class _SqliteTxn:
         self.conn.execute("INSERT INTO balances (account, balance) VALUES (?, 0)", (account.id,))
 
     def append(self, entries: Sequence[Entry]) -> None:
+        self._live()
         seq, prev = self.head()
         rows: list[tuple[object, ...]] = []
         deltas: dict[str, int] = {}
@@ -633,6 +670,8 @@ class _SqliteTxn:
         try:
             conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.IntegrityError as exc:
+            if not conn.in_transaction:
+                raise
             conn.execute("ROLLBACK TO append")
             conn.execute("RELEASE append")
             if "entries.key" in str(exc):
@@ -649,6 +688,7 @@ class _SqliteTxn:
         )
 
     def set_stock(self, item: Item, stock: int) -> None:
+        self._live()
         self.conn.execute(
             "INSERT INTO items (code, name, price, stock) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (code) DO UPDATE SET name = excluded.name, price = excluded.price, "
@@ -657,6 +697,7 @@ class _SqliteTxn:
         )
 
     def put_household(self, household: Household) -> None:
+        self._live()
         body = {
             "id": household.id,
             "members": [

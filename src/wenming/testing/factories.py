@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import random
 from collections.abc import Callable, Iterable
 from operator import attrgetter
@@ -53,6 +54,8 @@ from wenming.sites import (
 )
 
 __all__ = [
+    "POINTS_PER_STATION_MOST",
+    "VILLAGES_PER_TOWN_MOST",
     "Counties",
     "check_flag",
     "check_range",
@@ -131,12 +134,20 @@ def _check_count(counties: Counties) -> None:
         )
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _number(value: Any) -> float | None:
+    """``value`` as a finite float if it is a real number (not a bool), else ``None``."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+    return None
 
 
-def check_range(name: str, value: Any) -> tuple[int, int]:
+def check_range(name: str, value: Any, *, most: int | None = None) -> tuple[int, int]:
     """``value`` as an inclusive range ``(low, high)`` of whole numbers, 0 <= low <= high.
+
+    ``most`` bounds ``high`` (the number codes or ids have room for). Any integer
+    type is accepted (``numpy.int64`` too); a bool is not.
 
     Examples
     --------
@@ -148,12 +159,14 @@ def check_range(name: str, value: Any) -> tuple[int, int]:
     wenming.errors.InvariantError: villages_per_town must be a range (low, high) of whole ...
     """
     if isinstance(value, tuple | list) and len(value) == 2:
-        low, high = value
-        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high))
-        if whole and 0 <= low <= high:
-            return (low, high)
+        pair = value
+        if all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in pair):
+            low, high = int(pair[0]), int(pair[1])
+            if 0 <= low <= high and (most is None or high <= most):
+                return (low, high)
+    bound = "high" if most is None else f"high <= {most}"
     raise InvariantError(
-        f"{name} must be a range (low, high) of whole numbers, 0 <= low <= high, not {value!r}",
+        f"{name} must be a range (low, high) of whole numbers, 0 <= low <= {bound}, not {value!r}",
         field=name,
         value=value,
     )
@@ -161,18 +174,21 @@ def check_range(name: str, value: Any) -> tuple[int, int]:
 
 def check_share(name: str, value: Any) -> float:
     """``value`` as a share: a number from 0 to 1."""
-    if _number(value) and 0 <= value <= 1:
-        return float(value)
+    number = _number(value)
+    if number is not None and 0 <= number <= 1:
+        return number
     raise InvariantError(
         f"{name} must be a share from 0 to 1, not {value!r}", field=name, value=value
     )
 
 
-def check_rate(name: str, value: Any) -> float:
-    """``value`` as a mean count: a finite number >= 0."""
-    if _number(value) and value >= 0:
-        return float(value)
-    raise InvariantError(f"{name} must be a number >= 0, not {value!r}", field=name, value=value)
+def check_rate(name: str, value: Any, *, most: float | None = None) -> float:
+    """``value`` as a mean count: a finite number >= 0 (and <= ``most``)."""
+    number = _number(value)
+    if number is not None and number >= 0 and (most is None or number <= most):
+        return number
+    bound = "a number >= 0" if most is None else f"a number from 0 to {most:g}"
+    raise InvariantError(f"{name} must be {bound}, not {value!r}", field=name, value=value)
 
 
 def check_flag(name: str, value: Any) -> bool:
@@ -180,6 +196,13 @@ def check_flag(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
     raise InvariantError(f"{name} must be True or False, not {value!r}", field=name, value=value)
+
+
+VILLAGES_PER_TOWN_MOST = 199
+"""Villages are numbered 201-399 and communities 001-199 within a town (3 digits,
+below the statistics-only 400-599): at most 199 of either under one town."""
+POINTS_PER_STATION_MOST = 100.0
+"""A mean far beyond any county's (about 0.5), and short of a network that never ends."""
 
 
 def _table_divisions(table: DivisionTable, counties: Counties) -> list[Division]:
@@ -227,8 +250,12 @@ def synthetic_records(
     :func:`wenming.datasets.national.counts_as_town`.
     """
     _check_count(counties)
-    villages_per_town = check_range("villages_per_town", villages_per_town)
-    points_per_station = check_rate("points_per_station", points_per_station)
+    villages_per_town = check_range(
+        "villages_per_town", villages_per_town, most=VILLAGES_PER_TOWN_MOST
+    )
+    points_per_station = check_rate(
+        "points_per_station", points_per_station, most=POINTS_PER_STATION_MOST
+    )
     community_share = check_share("community_share", community_share)
     responsibility = check_flag("responsibility", responsibility)
     rng = random.Random(seed)

@@ -50,6 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, Literal, TypeAlias
 
 from wenming._gc import paused_gc
@@ -63,6 +64,8 @@ from wenming.service import ServiceRecord
 from wenming.sites import Centre, HostKind, Institute, Point, Site, SiteKind, Station
 from wenming.teams import Membership, Team
 from wenming.testing.factories import (
+    POINTS_PER_STATION_MOST,
+    VILLAGES_PER_TOWN_MOST,
     check_flag,
     check_range,
     check_rate,
@@ -211,13 +214,13 @@ def _check_year(name: str, value: Any) -> int:
 
 
 _CHECKS: Mapping[str, Callable[[str, Any], Any]] = {
-    "villages_per_town": check_range,
-    "points_per_station": check_rate,
+    "villages_per_town": partial(check_range, most=VILLAGES_PER_TOWN_MOST),
+    "points_per_station": partial(check_rate, most=POINTS_PER_STATION_MOST),
     "community_share": check_share,
     "responsibility": check_flag,
     "teams": check_flag,
     "volunteers_per_station": check_range,
-    "activities_per_station_month": check_rate,
+    "activities_per_station_month": partial(check_rate, most=1000.0),
     "second_team_share": check_share,
     "participants": check_range,
     "sector_brigades": check_range,
