@@ -69,13 +69,17 @@ def read_input(path: str | os.PathLike[str]) -> bytes:
     wenming.errors.FileAccessError: /dev/zero: cannot read the file: it is a device, not a file
     """
     file = fs_path(path, "read")
+
+    def refuse_a_device(mode: int) -> None:
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise FileAccessError(
+                None, "cannot read the file: it is a device, not a file", str(path)
+            )
+
     try:
+        refuse_a_device(os.stat(file).st_mode)  # before opening: opening a device can act
         with open(file, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-                raise FileAccessError(
-                    None, "cannot read the file: it is a device, not a file", str(path)
-                )
+            refuse_a_device(os.fstat(handle.fileno()).st_mode)  # what was opened, too
             return handle.read()
     except FileAccessError:
         raise
