@@ -499,6 +499,75 @@ class NearTheLimits(MemoryAgainstSqlite):
         self.both(lambda ledger: ledger.append_all(batch))
 
 
+NESTED_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["append_all", "adjust", "reverse", "open", "stock", "redeem", "inner"]),
+        BATCHES,
+        KEYS,
+        st.sampled_from(ACCOUNTS),
+        st.booleans(),  # the outer function swallows this call's refusal
+        st.booleans(),  # an inner unit fails after its batch
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+class NestedCalls(MemoryAgainstSqlite):
+    """Ledger calls made inside ``store.write(...)``, joining it (from helper-20's review).
+
+    Inner calls fail or are refused, the outer function swallows some of those and
+    goes on, and the whole unit fails or not: both stores end alike, and the memory
+    store's internal invariants hold after every call inside the unit too.
+    """
+
+    @rule(ops=NESTED_OPS, fail=st.booleans())
+    def nested(self, ops: list[tuple[str, list[Entry], str, str, bool, bool]], fail: bool) -> None:
+        def call(ledger: Ledger) -> object:
+            def step(op: str, batch: list[Entry], key: str, account: str, fails: bool) -> object:
+                if op == "append_all":
+                    return ledger.append_all(batch)
+                if op == "adjust":
+                    return ledger.adjust(account, 7, key=key, at=AT, operator="op", reason="r")
+                if op == "reverse":
+                    keys = [e.key for e in ledger.entries()]
+                    target = keys[-1] if keys else key
+                    return ledger.reverse(target, key=key, at=AT, operator="op", reason="r")
+                if op == "open":
+                    return ledger.open_account(account, at=AT, operator="op")
+                if op == "stock":
+                    return ledger.add_stock(Item(code="soap", name="soap", price=7), 1)
+                if op == "redeem":
+                    return ledger.redeem(account, "soap", key=key, at=AT, operator="op")
+
+                def inner(tx: LedgerTransaction) -> object:
+                    result = ledger.append_all(batch)
+                    if fails:
+                        raise Boom
+                    return result
+
+                return ledger.store.write(inner)
+
+            def work(tx: LedgerTransaction) -> list[Outcome]:
+                trace: list[Outcome] = []
+                for op, batch, key, account, swallow, inner_fails in ops:
+                    try:
+                        trace.append(("ok", step(op, batch, key, account, inner_fails)))
+                    except Exception as exc:
+                        if not swallow:
+                            raise
+                        trace.append(("err", type(exc).__name__))
+                    if ledger is self.mem:
+                        check_memory(self.store)
+                if fail:
+                    raise Boom
+                return trace
+
+            return ledger.store.write(work)
+
+        self.both(call)
+
+
 def run_machine(factory: Callable[[], RuleBasedStateMachine]) -> None:
     """Run a state machine as a test.
 
@@ -520,3 +589,7 @@ def test_memory_store_agrees_with_sqlite_near_the_limits(
         monkeypatch.setattr(module, "BALANCE_LIMIT", 600)
         monkeypatch.setattr(module, "POINTS_LIMIT", 100)
     run_machine(lambda: NearTheLimits(tmp_path))
+
+
+def test_nested_calls_agree_and_keep_the_invariants(tmp_path: Path) -> None:
+    run_machine(lambda: NestedCalls(tmp_path))
