@@ -342,7 +342,13 @@ class SqliteStore:
         return self._run(work, "BEGIN")
 
     def write(self, work: Callable[[LedgerTransaction], T]) -> T:
-        """Run ``work`` in one ``BEGIN IMMEDIATE`` transaction, retrying while the file is busy."""
+        """Run ``work`` in one ``BEGIN IMMEDIATE`` transaction, retrying while the file is busy.
+
+        A retry runs ``work`` again from the start (after rolling back), so ``work``
+        should have no effect outside the ledger. Called from inside another write
+        of this thread, it joins it (a savepoint); from inside a read, it raises
+        :class:`~wenming.errors.InvariantError`.
+        """
         return self._run(work, "BEGIN IMMEDIATE")
 
     def _run(self, work: Callable[[_SqliteTxn], T], begin: str) -> T:
