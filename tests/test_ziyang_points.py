@@ -562,3 +562,15 @@ def test_a_reference_ledger_killed_half_built_leaves_no_file(tmp_path: Path) -> 
     assert card.verify() == ()
     card.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["card.ledger"]
+
+
+def test_a_reference_ledger_build_names_the_callers_path(tmp_path: Path) -> None:
+    # It named its hidden temporary (".card.ledger.PID.xxxx.build.tmp") when it failed.
+    from wenming.errors import FileAccessError
+
+    target = tmp_path / "missing" / "card.ledger"
+    with pytest.raises(FileAccessError) as caught:
+        ziyang_conduct_card(path=target)
+    assert caught.value.filename == str(target)
+    assert str(caught.value).startswith(f"{target}: cannot create the ledger")
+    assert not (tmp_path / "missing").exists()
