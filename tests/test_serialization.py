@@ -170,9 +170,6 @@ def test_a_stale_temporary_file_is_removed_and_a_live_ones_is_kept(tmp_path: Pat
     ]
     for name in stale + kept:
         (tmp_path / name).write_text("half", encoding="utf-8")
-    built = tmp_path / f".net.json.{pid}.q_9rt2zz.tmp"  # a killed reference-ledger build's
-    built.mkdir()
-    (built / "net.json").write_text("half", encoding="utf-8")
     wenming.dump(ziyang(), path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["net.json", *kept])
 

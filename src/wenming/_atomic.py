@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import tempfile
 from collections.abc import Callable
@@ -136,9 +135,8 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
 
 
 _TEMPORARY = re.compile(r"(\d+)\.[a-z0-9_]{8}\.tmp(?:-wal|-shm|-journal)?")
-"""What follows ``.NAME.`` in a temporary file's (or a reference ledger build's
-temporary folder's) name: the writer's process id, 8 random characters
-(:func:`tempfile.mkstemp`'s or :func:`tempfile.mkdtemp`'s, or 8 hex digits), and
+"""What follows ``.NAME.`` in a temporary file's name: the writer's process id, 8
+random characters (:func:`tempfile.mkstemp`'s, or a new ledger's 8 hex digits), and
 ``.tmp`` — exactly, so that ``.net.20240301.PID.x.tmp`` (a write to ``net.20240301``) is
 never taken for a temporary of ``net`` written by process 20240301."""
 
@@ -163,12 +161,8 @@ def remove_stale_temporaries(target: Path) -> None:
         pid = int(match.group(1))
         if pid == os.getpid() or _process_alive(pid):
             continue
-        stale = target.parent / name
-        if stale.is_dir() and not stale.is_symlink():  # a killed build's folder
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            with suppress(OSError):
-                os.unlink(stale)
+        with suppress(OSError):
+            os.unlink(target.parent / name)
 
 
 def _process_alive(pid: int) -> bool:

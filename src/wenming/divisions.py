@@ -36,6 +36,7 @@ import errno
 import io
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -43,6 +44,7 @@ from typing import Any
 
 import attrs
 
+from wenming._atomic import fs_path
 from wenming._fields import text, to_enum, to_real
 from wenming._plain import to_plain
 from wenming.errors import (
@@ -51,11 +53,14 @@ from wenming.errors import (
     FileAccessError,
     FormatError,
     InvariantError,
+    UnknownIdError,
     quote,
 )
 from wenming.section import Section
 
 __all__ = [
+    "DIVISIONS_ENV",
+    "NATIONAL_EDITION",
     "Coordinates",
     "Division",
     "DivisionCode",
@@ -959,15 +964,27 @@ class DivisionTable(Mapping[DivisionCode, Division]):
         return f"<DivisionTable {self.edition!r}: {n} division{'' if n == 1 else 's'}>"
 
 
+DIVISIONS_ENV = "WENMING_DIVISIONS"
+"""The environment variable naming the folder of your copy of the national tables."""
+
+NATIONAL_EDITION = "2023"
+"""The statistical edition :func:`national_table` reads."""
+
+
 def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     """The national province-to-township tables, read from your copy (lazy, cached per folder).
 
     wenming ships no national tables (their source asks that they stay outside
     the package): pass the folder of your copy of the 2023 statistical edition
-    (``provinces.csv``, ``cities.csv``, ``areas.csv``, ``streets.csv``) or set
-    ``WENMING_DIVISIONS``. The same function as
-    :func:`wenming.datasets.national.national_table`, where membership checks and
-    code suggestions live too.
+    or set ``WENMING_DIVISIONS``. :mod:`wenming.datasets.national` re-exports it,
+    beside the membership check and code suggestions.
+
+    Parameters
+    ----------
+    path : str or PathLike, optional
+        A folder holding ``provinces.csv``, ``cities.csv``, ``areas.csv`` and
+        ``streets.csv`` (the 2023 statistical edition's layout); the
+        ``WENMING_DIVISIONS`` environment variable when omitted.
 
     Raises
     ------
@@ -983,9 +1000,21 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     ...
     wenming.errors.FileAccessError: /no/such: cannot read the division tables: no such folder
     """
-    from wenming.datasets.national import national_table as read
+    if path is None:
+        path = os.environ.get(DIVISIONS_ENV) or None
+    if path is None:
+        raise UnknownIdError(
+            "division tables",
+            DIVISIONS_ENV,
+            "wenming ships no national division tables: pass the folder of your copy "
+            f"(provinces.csv, cities.csv, areas.csv, streets.csv) or set {DIVISIONS_ENV}",
+        )
+    return _read_national(str(fs_path(path, "read").resolve()))
 
-    return read(path)
+
+@cache
+def _read_national(folder: str) -> DivisionTable:
+    return DivisionTable.read_csv_dir(folder, edition=NATIONAL_EDITION)
 
 
 # ---------------------------------------------------------------------------- section

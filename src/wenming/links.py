@@ -129,7 +129,7 @@ def _link_kind(value: object) -> LinkKind:
 
 
 def _optional_division(value: str | None) -> DivisionCode | None:
-    return None if value is None else conv.to_required_division(value, "town")
+    return conv.to_division(value, "town")
 
 
 LINK_TARGET_FIELD = {

@@ -107,24 +107,15 @@ def entries(draw: st.DrawFn) -> Entry:
     kind = draw(st.sampled_from(["earn", "earn-capped", "earn-wrong", "deduct", "adjust"]))
     key, account, at = draw(KEYS), draw(st.sampled_from(ACCOUNTS)), draw(DAYS)
     quantity = draw(st.integers(1, 3))
-    if kind == "earn":
-        code = draw(st.sampled_from(sorted(EARN_RULES)))
-        points = EARN_RULES[code] * quantity
+    if kind in ("earn", "earn-capped"):
+        # an uncapped rule (the fast path) or filial-care, 5 points, capped a month
+        code = draw(st.sampled_from(sorted(EARN_RULES))) if kind == "earn" else "filial-care"
+        per = EARN_RULES.get(code, 5)
         return Earn(
             key=key,
             account=account,
-            points=points,
+            points=per * quantity,
             rule=code,
-            quantity=quantity,
-            at=at,
-            operator="op",
-        )
-    if kind == "earn-capped":
-        return Earn(
-            key=key,
-            account=account,
-            points=5 * quantity,
-            rule="filial-care",
             quantity=quantity,
             at=at,
             operator="op",

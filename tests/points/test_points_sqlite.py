@@ -119,6 +119,30 @@ def test_what_a_killed_creation_left_is_cleared_by_the_next_open(tmp_path: Path)
     assert not second.exists()
 
 
+def test_create_with_first_contents_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "f.ledger"
+    at = dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC)
+
+    def fill(ledger: Ledger) -> None:
+        ledger.open_accounts(["hh-1", "hh-2"], at=at, operator="op")
+        assert not path.exists()  # not yet visible
+        ledger.earn("hh-1", "filial-care", key="e1", at=at, operator="op")
+
+    def failing(ledger: Ledger) -> None:
+        fill(ledger)
+        raise RuntimeError("the source records were wrong")
+
+    with pytest.raises(RuntimeError):
+        Ledger.create(path, conduct_card(), fill=failing)
+    assert list(tmp_path.iterdir()) == []
+    with Ledger.create(path, conduct_card(), fill=fill) as ledger:
+        assert ledger.balances() == {"hh-1": 105, "hh-2": 100}
+        assert ledger.verify() == ()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.ledger"]
+    with pytest.raises(FileAccessError, match="never overwritten"):
+        Ledger.create(path, conduct_card(), fill=fill)
+
+
 def test_missing_file_is_not_created(tmp_path: Path) -> None:
     with pytest.raises(FileAccessError, match="no such ledger file"):
         Ledger.open(tmp_path / "nope.ledger")

@@ -7,9 +7,10 @@ tables, or sets the ``WENMING_DIVISIONS`` environment variable.
 :func:`township_role` decides what a township-level row is from its name and its
 code together (the digit rule alone misreads three groups of rows of the 2023
 table), and :func:`counts_as_town` says whether coverage should expect an
-Institute on it; both live with the divisions (:mod:`wenming.divisions`) and are
-re-exported here. :func:`check_membership` is the opt-in rule that reports county
-and township codes the table does not know, with the nearest real codes.
+Institute on it. Those two and :func:`national_table` live with the divisions
+(:mod:`wenming.divisions`) and are re-exported here. :func:`check_membership` is
+the opt-in rule that reports county and township codes the table does not know,
+with the nearest real codes.
 
 Examples
 --------
@@ -23,22 +24,21 @@ False
 from __future__ import annotations
 
 import bisect
-import os
 from collections.abc import Iterable
-from functools import cache
 from typing import TYPE_CHECKING
 
-from wenming._atomic import fs_path
 from wenming.divisions import (
+    DIVISIONS_ENV,
     Division,
     DivisionCode,
     DivisionLevel,
     DivisionTable,
     TownshipRole,
     counts_as_town,
+    national_table,
     township_role,
 )
-from wenming.errors import Issue, Severity, UnknownIdError
+from wenming.errors import Issue, Severity
 
 if TYPE_CHECKING:
     from wenming.network import Network, NetworkRecords
@@ -52,45 +52,6 @@ __all__ = [
     "nearest_codes",
     "township_role",
 ]
-
-DIVISIONS_ENV = "WENMING_DIVISIONS"
-"""The environment variable naming the folder of division tables."""
-
-EDITION = "2023"
-
-
-def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
-    """Read the national province-to-township tables from a folder (cached per folder).
-
-    Parameters
-    ----------
-    path : str or PathLike, optional
-        A folder holding ``provinces.csv``, ``cities.csv``, ``areas.csv`` and
-        ``streets.csv`` (the 2023 statistical edition's layout); the
-        ``WENMING_DIVISIONS`` environment variable when omitted.
-
-    Raises
-    ------
-    UnknownIdError
-        No ``path`` and no ``WENMING_DIVISIONS``: wenming ships no tables.
-    FileAccessError, FormatError
-        As :meth:`wenming.DivisionTable.read_csv_dir`.
-    """
-    if path is None:
-        path = os.environ.get(DIVISIONS_ENV) or None
-    if path is None:
-        raise UnknownIdError(
-            "division tables",
-            DIVISIONS_ENV,
-            "wenming ships no national division tables: pass the folder of your copy "
-            f"(provinces.csv, cities.csv, areas.csv, streets.csv) or set {DIVISIONS_ENV}",
-        )
-    return _read(str(fs_path(path, "read").resolve()))
-
-
-@cache
-def _read(folder: str) -> DivisionTable:
-    return DivisionTable.read_csv_dir(folder, edition=EDITION)
 
 
 def nearest_codes(code: str, known: Iterable[DivisionCode], *, n: int = 3) -> tuple[str, ...]:

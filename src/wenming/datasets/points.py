@@ -47,19 +47,12 @@ in memory.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import sqlite3
-import tempfile
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from wenming._atomic import fs_path, remove_stale_temporaries
-from wenming.errors import FileAccessError
 from wenming.network import Network
 from wenming.points import Ledger, PointsScheme, conduct_card, volunteer_hours
 from wenming.testing.ledgers import generate_ledger
@@ -104,38 +97,13 @@ def _build(path: str | os.PathLike[str] | None, scheme: PointsScheme, **options:
         return generate_ledger(
             _network(), scheme=scheme, ledger=Ledger.in_memory(scheme), **options
         )
-    # Reference data, rebuilt at will: written without waiting for the disk at every
-    # commit, in a temporary folder beside the target (``.NAME.PID.xxxxxxxx.tmp``,
-    # which the next creation of NAME clears away if this build is killed), and
-    # linked into place only when whole; then handed back opened as any ledger
-    # file is (synchronous="full").
-    target = fs_path(path, "create")
-    remove_stale_temporaries(target)
-    if target.exists():
-        raise FileAccessError(17, "already exists; a ledger is never overwritten", str(path))
-    folder: Path | None = None
-    try:
-        prefix = f".{target.name}.{os.getpid()}."
-        folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix, suffix=".tmp"))
-        built = folder / target.name
-        with Ledger.create(built, scheme, synchronous="normal") as ledger:
-            generate_ledger(_network(), scheme=scheme, ledger=ledger, **options)
-        with contextlib.closing(sqlite3.connect(built)) as conn:  # all in the main file
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        os.link(built, target)  # fails if someone created the target meanwhile
-    except FileExistsError:
-        raise FileAccessError(
-            17, "already exists; a ledger is never overwritten", str(path)
-        ) from None
-    except (OSError, sqlite3.Error) as exc:  # named for the caller's path, not ours
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        if not reason.startswith("cannot "):
-            reason = f"cannot create the ledger: {reason}"
-        raise FileAccessError(getattr(exc, "errno", None), reason, str(path)) from None
-    finally:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-    return Ledger.open(target)
+    # Reference data, rebuilt at will: the file appears at ``path`` whole, or not
+    # at all if the build fails or is killed half-way.
+    return Ledger.create(
+        path,
+        scheme,
+        fill=lambda ledger: generate_ledger(_network(), scheme=scheme, ledger=ledger, **options),
+    )
 
 
 def ziyang_conduct_card(*, path: str | os.PathLike[str] | None = None) -> Ledger:

@@ -588,11 +588,26 @@ class Ledger:
         scheme: PointsScheme,
         *,
         synchronous: Synchronous = "full",
+        fill: Callable[[Ledger], object] | None = None,
     ) -> Ledger:
-        """Create a new ledger file for ``scheme`` (see :class:`.store_sqlite.SqliteStore`)."""
+        """Create a new ledger file for ``scheme`` (see :class:`.store_sqlite.SqliteStore`).
+
+        ``fill(ledger)``, when given, posts the first contents before the file
+        appears at ``path``: it appears whole, or not at all if ``fill`` fails or
+        the process is killed (for a file built from other records, as the
+        reference ledgers of :mod:`wenming.datasets` are).
+        """
         from wenming.points.store_sqlite import SqliteStore
 
-        return cls(SqliteStore.create(path, scheme, synchronous=synchronous))
+        def filled(store: SqliteStore) -> object:
+            assert fill is not None
+            return fill(cls(store))
+
+        return cls(
+            SqliteStore.create(
+                path, scheme, synchronous=synchronous, fill=None if fill is None else filled
+            )
+        )
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, synchronous: Synchronous = "full") -> Ledger:

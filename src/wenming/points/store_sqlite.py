@@ -180,11 +180,18 @@ class SqliteStore:
         *,
         synchronous: Synchronous = "full",
         timeout: float = 5.0,
+        fill: Callable[[SqliteStore], object] | None = None,
     ) -> SqliteStore:
         """Create a new ledger file for ``scheme``; an existing file is never overwritten.
 
         The file is built under a temporary name in the same folder and linked
         into place in one step, so a crash leaves no half-made ledger behind.
+        ``fill``, when given, writes the first contents in the same way: it is
+        called with the store of the temporary file (committing without waiting
+        for the disk; the file is synced once, when ``fill`` returns), and the
+        file appears at ``path`` only if it returns. A creation killed or failed
+        half-way leaves nothing at ``path``; what it left beside it is cleared
+        by the next creation or opening of ``path``.
 
         Raises
         ------
@@ -217,15 +224,25 @@ class SqliteStore:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
+            if fill is not None:
+                store = cls.open(tmp, synchronous="normal", timeout=timeout)
+                try:
+                    fill(store)
+                finally:
+                    store.close()  # the last connection: the log goes into the file, synced
+                log = Path(f"{tmp}-wal")
+                if log.exists() and log.stat().st_size:
+                    raise FileAccessError(None, "its log was not written back", str(tmp))
             os.link(tmp, target)  # fails if someone created the target meanwhile
         except FileExistsError:
             raise FileAccessError(
                 17, "already exists; a ledger is never overwritten", str(path)
             ) from None
-        except (OSError, sqlite3.Error) as exc:
-            raise FileAccessError(
-                getattr(exc, "errno", None), f"cannot create the ledger: {exc}", str(path)
-            ) from None
+        except (OSError, sqlite3.Error) as exc:  # named for the caller's path, not ours
+            reason = exc.strerror if isinstance(exc, FileAccessError) else str(exc)
+            if not str(reason).startswith("cannot "):
+                reason = f"cannot create the ledger: {reason}"
+            raise FileAccessError(getattr(exc, "errno", None), reason, str(path)) from None
         finally:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 with contextlib.suppress(OSError):
