@@ -4,8 +4,10 @@
     Generate a valid synthetic network (:func:`wenming.testing.generate`) and
     write it atomically to FILE. ``--tables`` (or the ``WENMING_DIVISIONS``
     environment variable) names a folder of official division tables to build
-    on; made-up codes otherwise. Progress goes to stderr, and only when stderr
-    is a terminal; stdout gets one line saying what was written.
+    on; else the copy ``wenming divisions fetch`` made, if there is one;
+    made-up codes otherwise (the line printed says which). Progress goes to
+    stderr, and only when stderr is a terminal; stdout gets one line saying what
+    was written.
 
 The command-line module wires :func:`add_parsers` and :func:`run` in; nothing else
 imports this module.
@@ -47,8 +49,8 @@ def add_parsers(subparsers: Any) -> None:
         "--tables",
         type=Path,
         metavar="DIR",
-        help="a folder of official division tables (default: $WENMING_DIVISIONS, else "
-        "made-up codes)",
+        help="a folder of official division tables (default: $WENMING_DIVISIONS, else the "
+        "copy 'wenming divisions fetch' made, else made-up codes)",
     )
     gen.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
@@ -75,7 +77,7 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``generate``; return the exit status."""
-    from wenming.datasets.national import DIVISIONS_ENV, national_table
+    from wenming.divisions import DIVISIONS_ENV, NATIONAL_FILES, fetched_folder, national_table
     from wenming.serialization import dump
     from wenming.testing.generators import generate_records
 
@@ -83,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr)
     try:
         table = None
-        if folder is not None:
+        fetched = fetched_folder()
+        if folder is not None or any((fetched / name).exists() for name in NATIONAL_FILES):
             progress("reading the division tables")
             table = national_table(folder)
         records = generate_records(args.scale, seed=args.seed, table=table, progress=progress)
@@ -92,5 +95,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.done()
     sites = len(records.of("sites"))
-    print(f"wrote {args.output}: {args.scale}, seed {args.seed}, {sites:,} sites")
+    codes = "made-up division codes" if table is None else f"the {table.edition} division tables"
+    print(f"wrote {args.output}: {args.scale}, seed {args.seed}, {sites:,} sites, on {codes}")
     return 0

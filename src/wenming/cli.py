@@ -46,6 +46,7 @@ from typing import Any, NoReturn
 from wenming import (
     __version__,
     _cli_activities,
+    _cli_divisions,
     _cli_generate,
     _cli_graph,
     _cli_people,
@@ -119,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     _cli_activities.add_parsers(commands)
     _cli_graph.add_parsers(commands)
     _cli_generate.add_parsers(commands)
+    _cli_divisions.add_parsers(commands)
     return parser
 
 
@@ -270,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = _cli_graph.run(args)
         elif args.command in _cli_generate.COMMANDS:
             status = _cli_generate.run(args)
+        elif args.command in _cli_divisions.COMMANDS:
+            status = _cli_divisions.run(args)
         else:
             status = _summary(args) if args.command == "summary" else _validate(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers below

