@@ -299,6 +299,14 @@ def test_the_divisions_command(mirror: Mirror, tmp_path: Path) -> None:
     made = _cli("generate", "--scale", "county", "--seed", "1", "-o", str(out), env=bare)
     assert made.stdout.rstrip().endswith("on made-up division codes")
 
+    # validate --tables without DIR reads the fetched copy
+    checked = _cli("validate", str(out), "--tables", env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert "division-not-in-table" in checked.stdout  # made-up codes are not real ones
+    lacking = _cli("validate", str(out), "--tables", env=bare)
+    assert lacking.returncode == 2
+    assert "run 'wenming divisions fetch' once" in lacking.stderr
+
     elsewhere = tmp_path / "mine"
     done = _cli(
         "divisions", "fetch", "--from", mirror.url + "dist/", "--to", str(elsewhere), env=env

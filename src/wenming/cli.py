@@ -109,10 +109,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--tables",
         type=Path,
+        nargs="?",
+        const=True,
         metavar="DIR",
         help="also warn of county and township codes the official division tables in DIR "
         "do not know (provinces.csv, cities.csv, areas.csv, streets.csv), with the "
-        "nearest real codes",
+        "nearest real codes; without DIR, the tables national_table() reads "
+        "($WENMING_DIVISIONS, else the copy 'wenming divisions fetch' made)",
     )
     add_ledger_parser(commands)
     _cli_volunteers.add_parsers(commands)
@@ -195,15 +198,17 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _membership(data: bytes, tables: Path, source: str) -> tuple[Issue, ...]:
-    """The opt-in membership rule (``--tables``) on a file's divisions.
+def _membership(data: bytes, tables: Path | bool, source: str) -> tuple[Issue, ...]:
+    """The opt-in membership rule (``--tables [DIR]``) on a file's divisions.
 
     Read from the records that load; a file with shape errors has them listed
-    already, and the rule then looks at nothing.
+    already, and the rule then looks at nothing. ``True`` (no DIR) reads the
+    tables :func:`~wenming.divisions.national_table` finds by itself.
     """
     from wenming.datasets.national import check_membership, national_table
 
-    table = national_table(tables)  # a bad folder: FileAccessError / FormatError, exit 2
+    # a bad folder: FileAccessError / FormatError; no tables at all: UnknownIdError; exit 2
+    table = national_table(tables if isinstance(tables, Path) else None)
     try:
         records = loads_records(data, source=source)
     except WenmingError:
