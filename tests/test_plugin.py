@@ -60,6 +60,29 @@ def test_the_seed_option_changes_the_factorys_default(pytester: pytest.Pytester)
     result.assert_outcomes(passed=1)
 
 
+def test_the_division_table_fixture_skips_without_tables_and_reads_them_with(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tables import TABLES
+
+    pytester.makepyfile(
+        """
+        def test_table(wenming_division_table):
+            assert wenming_division_table["610924"].name == "紫阳县"
+            assert len(wenming_division_table) > 44_000
+        """
+    )
+    monkeypatch.setenv("WENMING_DATA", str(pytester.path / "empty"))
+    monkeypatch.delenv("WENMING_DIVISIONS", raising=False)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*no national division tables*wenming divisions fetch*"])
+    if TABLES.is_dir():
+        monkeypatch.setenv("WENMING_DIVISIONS", str(TABLES))
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+        result.assert_outcomes(passed=1)
+
+
 def test_the_fixtures_are_listed(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
     for name in (
@@ -67,5 +90,6 @@ def test_the_fixtures_are_listed(pytester: pytest.Pytester) -> None:
         "wenming_network_factory",
         "wenming_ledger",
         "wenming_sqlite_ledger",
+        "wenming_division_table",
     ):
         result.stdout.fnmatch_lines([f"*{name}*"])

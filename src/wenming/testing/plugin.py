@@ -16,6 +16,12 @@ tests can ask for these fixtures by name, with no ``conftest.py`` and no import:
 ``wenming_sqlite_ledger``
     The same as a real SQLite file in the test's ``tmp_path``, closed after
     the test; its path is ``ledger.store.path``.
+``wenming_division_table``
+    The national 2023 division tables (:func:`wenming.divisions.national_table`,
+    read once per session). wenming ships none: a test that asks for them is
+    *skipped*, with a reason saying how to get them, where there are none
+    (``wenming divisions fetch`` once, or ``WENMING_DIVISIONS``); a damaged
+    fetched copy fails the test.
 
 Options: ``--wenming-seed N`` changes the factory's default seed (to shake out
 tests that depend on one particular network).
@@ -45,6 +51,7 @@ from wenming.network import Network
 
 __all__ = [
     "pytest_addoption",
+    "wenming_division_table",
     "wenming_ledger",
     "wenming_network",
     "wenming_network_factory",
@@ -108,3 +115,14 @@ def wenming_sqlite_ledger(tmp_path: Path) -> Iterator[Any]:
         yield ledger
     finally:
         ledger.close()
+
+
+@pytest.fixture(scope="session")
+def wenming_division_table() -> Any:
+    """The national division tables, or a skip saying how to get them."""
+    from wenming.divisions import national_table
+
+    try:
+        return national_table()
+    except LookupError as exc:  # none at all; damaged tables fail instead
+        pytest.skip(f"no national division tables: {exc}")
