@@ -39,8 +39,12 @@ def fs_path(path: str | os.PathLike[str], doing: str = "use") -> Path:
     ...
     wenming.errors.FileAccessError: '\ud800.json': cannot read the file: the name has a ...
     """
+    if not isinstance(path, str | os.PathLike):
+        raise FileAccessError(
+            None, f"cannot {doing} the file: {path!r:.60} is not a path", repr(path)[:60]
+        )
     try:
-        os.fsencode(path)
+        encoded = os.fsencode(path)
     except UnicodeEncodeError as exc:
         name = os.fspath(path)
         bad = name[exc.start] if isinstance(name, str) else "?"
@@ -50,6 +54,14 @@ def fs_path(path: str | os.PathLike[str], doing: str = "use") -> Path:
             "file system cannot encode",
             ascii(name) if isinstance(name, str) else str(name),
         ) from None
+    except TypeError:  # a PathLike that gives something else than text or bytes
+        raise FileAccessError(
+            None, f"cannot {doing} the file: {path!r:.60} is not a path", repr(path)[:60]
+        ) from None
+    if b"\0" in encoded:
+        raise FileAccessError(
+            None, f"cannot {doing} the file: the name has a NUL character", ascii(path)
+        )
     return Path(path)
 
 

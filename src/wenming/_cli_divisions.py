@@ -1,11 +1,12 @@
 """The ``divisions`` command (private): your copy of the national division tables.
 
-``wenming divisions fetch [--from SOURCE] [--to DIR] [--timeout S]``
+``wenming divisions fetch [--from SOURCE] [--to DIR] [--timeout S] [--replace]``
     Download the four public 2023 tables, check each against the published
     size and SHA-256, and write them atomically (:func:`wenming.datasets.fetch_national`).
 ``wenming divisions where``
     Say which tables :func:`wenming.divisions.national_table` would read, and
-    whether the fetched copy is intact; exit 1 when there are none.
+    whether the fetched copy is there and intact; exit 1 when there are no
+    tables, 2 when there are but they cannot be read.
 
 The command-line module wires :func:`add_parsers` and :func:`run` in; nothing else
 imports this module.
@@ -65,11 +66,19 @@ def add_parsers(subparsers: Any) -> None:
     fetch.add_argument(
         "--timeout", type=float, default=60.0, metavar="S", help="network timeout in seconds"
     )
+    fetch.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite files in --to DIR that are not the published ones (in wenming's "
+        "own folder they are always replaced)",
+    )
     commands.add_parser(
         "where",
-        help="which tables national_table() reads, and whether they are intact",
-        description="Say which division tables national_table() reads: the folder in "
-        "WENMING_DIVISIONS, else the fetched copy (checked). Exit 1 when there are none.",
+        help="which tables national_table() reads, and whether the fetched copy is intact",
+        description="Say which division tables national_table() reads (the folder in "
+        "WENMING_DIVISIONS, else the fetched copy) and the state of the fetched copy: none, "
+        "intact or damaged. Exit 1 when there are no tables to read; exit 2 when there are "
+        "but they cannot be read.",
     )
 
 
@@ -87,7 +96,13 @@ def _fetch(args: argparse.Namespace) -> int:
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    folder = fetch_national(args.folder, source=args.source, timeout=args.timeout, progress=say)
+    folder = fetch_national(
+        args.folder,
+        source=args.source,
+        timeout=args.timeout,
+        replace=args.replace,
+        progress=say,
+    )
     table = national_table(folder)
     print(f"{folder}: the {table.edition} tables, {len(table):,} divisions, checked")
     if args.folder is not None:
@@ -97,20 +112,45 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _where() -> int:
     from wenming.divisions import DIVISIONS_ENV, fetched_folder, national_table
-    from wenming.errors import WenmingError
 
     chosen = os.environ.get(DIVISIONS_ENV) or None
-    folder = fetched_folder()
     print(f"{DIVISIONS_ENV}: {chosen if chosen else '(not set)'}")
-    print(f"fetched copy: {folder}")
+    folder = fetched_folder()  # no home folder: a FileAccessError, exit 2
+    print(f"fetched copy: {folder} ({_fetched_state(folder)})")
+    sys.stdout.flush()
     try:
         table = national_table()
     except LookupError:
         print("national_table() reads: nothing; run 'wenming divisions fetch'")
         return 1
-    except WenmingError as exc:
-        print(f"national_table() reads: nothing usable: {' '.join(str(exc).split())}")
-        return 1
+    # tables that cannot be read: their error propagates (one line, exit 2)
     source = chosen if chosen else str(folder)
     print(f"national_table() reads: {source} ({table.edition}, {len(table):,} divisions)")
     return 0
+
+
+def _fetched_state(folder: Path) -> str:
+    """``none``, ``intact`` or ``damaged: <why>`` for the fetched copy in ``folder``."""
+    from wenming.divisions import NATIONAL_FILES, check_national_file
+    from wenming.errors import WenmingError
+
+    problems = []
+    present = 0
+    for name in NATIONAL_FILES:
+        try:
+            data = (folder / name).read_bytes()
+        except FileNotFoundError:
+            problems.append(f"{name} missing")
+            continue
+        except OSError as exc:
+            problems.append(f"{name} unreadable ({exc.strerror or exc})")
+            present += 1
+            continue
+        present += 1
+        try:
+            check_national_file(name, data, source=name)
+        except WenmingError:
+            problems.append(f"{name} is not the published file")
+    if not present:
+        return "none"
+    return "intact" if not problems else "damaged: " + "; ".join(problems)

@@ -1,11 +1,12 @@
 """The ``generate`` command (private).
 
-``wenming generate --scale county|province|nation [--seed N] [--tables DIR] -o FILE``
+``wenming generate --scale S [--seed N] [--tables DIR | --made-up-codes] -o FILE``
     Generate a valid synthetic network (:func:`wenming.testing.generate`) and
     write it atomically to FILE. ``--tables`` (or the ``WENMING_DIVISIONS``
     environment variable) names a folder of official division tables to build
     on; else the copy ``wenming divisions fetch`` made, if there is one;
-    made-up codes otherwise (the line printed says which). Progress goes to
+    made-up codes otherwise, or always with ``--made-up-codes`` (the line printed
+    says which). Progress goes to
     stderr, and only when stderr is a terminal; stdout gets one line saying what
     was written.
 
@@ -45,12 +46,19 @@ def add_parsers(subparsers: Any) -> None:
         help="what to generate (default: county)",
     )
     gen.add_argument("--seed", type=int, default=0, help="the random seed (default 0)")
-    gen.add_argument(
+    codes = gen.add_mutually_exclusive_group()
+    codes.add_argument(
         "--tables",
         type=Path,
         metavar="DIR",
         help="a folder of official division tables (default: $WENMING_DIVISIONS, else the "
         "copy 'wenming divisions fetch' made, else made-up codes)",
+    )
+    codes.add_argument(
+        "--made-up-codes",
+        action="store_true",
+        help="build on made-up division codes even where official tables are at hand "
+        "(the same file on every machine)",
     )
     gen.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
@@ -77,7 +85,7 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``generate``; return the exit status."""
-    from wenming.divisions import DIVISIONS_ENV, NATIONAL_FILES, fetched_folder, national_table
+    from wenming.divisions import DIVISIONS_ENV, fetched_present, national_table
     from wenming.serialization import dump
     from wenming.testing.generators import generate_records
 
@@ -85,8 +93,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr)
     try:
         table = None
-        fetched = fetched_folder()
-        if folder is not None or any((fetched / name).exists() for name in NATIONAL_FILES):
+        if not args.made_up_codes and (folder is not None or fetched_present()):
             progress("reading the division tables")
             table = national_table(folder)
         records = generate_records(args.scale, seed=args.seed, table=table, progress=progress)

@@ -36,6 +36,7 @@ import errno
 import hashlib
 import io
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
@@ -78,7 +79,9 @@ __all__ = [
     "counts_as_town",
     "data_home",
     "fetched_folder",
+    "fetched_present",
     "national_table",
+    "read_national_file",
     "township_role",
 ]
 
@@ -718,14 +721,15 @@ def _selected(code: DivisionCode, inside: frozenset[str], above: frozenset[str])
     return full[:2] in inside or full[:4] in inside or full[:6] in inside or code.short in above
 
 
-def _decode(file: Path) -> str:
-    """The text of a table file: UTF-8, with or without a byte-order mark."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the division table: {exc.strerror or exc}", str(file)
-        ) from None
+def _decode(file: Path, data: bytes | None = None) -> str:
+    """The text of a table file (``data`` when given, read already): UTF-8, BOM or not."""
+    if data is None:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise FileAccessError(
+                exc.errno, f"cannot read the division table: {exc.strerror or exc}", str(file)
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -739,14 +743,14 @@ def _decode(file: Path) -> str:
         ) from None
 
 
-def _rows(file: Path) -> Iterator[tuple[int, str, str]]:
-    """Yield ``(line, code, name)`` for each data row of a table file.
+def _rows(file: Path, data: bytes | None = None) -> Iterator[tuple[int, str, str]]:
+    """Yield ``(line, code, name)`` for each data row of a table file (or of its ``data``).
 
     ``line`` is the first physical line of the row, right after rows whose quoted
     fields span several lines. Blank lines are skipped; other columns are ignored.
     """
     source = str(file)
-    reader = csv.reader(io.StringIO(_decode(file), newline=""))
+    reader = csv.reader(io.StringIO(_decode(file, data), newline=""))
     end = 0  # the last physical line read so far
     columns: tuple[int, int] | None = None
     try:
@@ -891,6 +895,18 @@ class DivisionTable(Mapping[DivisionCode, Division]):
                 f"cannot read the division tables: {'no such folder' if gone else 'not a folder'}",
                 str(folder),
             )
+        return cls._parse(folder, edition=edition, counties=counties)
+
+    @classmethod
+    def _parse(
+        cls,
+        folder: Path,
+        *,
+        edition: str,
+        counties: Iterable[str] | str | None = None,
+        contents: Mapping[str, bytes] | None = None,
+    ) -> DivisionTable:
+        """:meth:`read_csv_dir`'s work, on ``contents`` (file name → bytes) when given."""
         selection = None if counties is None else _selection(counties)
         rows: dict[DivisionCode, Division] = {}
         levels = (
@@ -902,7 +918,8 @@ class DivisionTable(Mapping[DivisionCode, Division]):
         for name, level in levels:
             file = folder / name
             seen: dict[DivisionCode, int] = {}
-            for line, raw_code, raw_name in _rows(file):
+            data = None if contents is None else contents[name]
+            for line, raw_code, raw_name in _rows(file, data):
                 try:
                     code = DivisionCode.parse(raw_code)
                     if selection is not None and not _selected(code, *selection):
@@ -1005,38 +1022,61 @@ def data_home() -> Path:
 
     ``$WENMING_DATA`` when set; else ``%LOCALAPPDATA%/wenming`` on Windows,
     ``~/Library/Application Support/wenming`` on macOS and
-    ``$XDG_DATA_HOME/wenming`` (``~/.local/share/wenming``) elsewhere.
+    ``$XDG_DATA_HOME/wenming`` elsewhere (``~/.local/share/wenming`` when
+    ``XDG_DATA_HOME`` is unset or, as the XDG specification says, not absolute).
+
+    Raises
+    ------
+    FileAccessError
+        No home folder can be found (no ``HOME`` and no user entry; a
+        ``~user`` that does not exist) and ``WENMING_DATA`` is not set.
 
     Examples
     --------
-    >>> data_home().is_absolute() or "WENMING_DATA" in os.environ
-    True
+    >>> import os
+    >>> saved = dict(os.environ)
+    >>> os.environ["WENMING_DATA"] = "/srv/wenming"
+    >>> str(data_home()), str(fetched_folder())
+    ('/srv/wenming', '/srv/wenming/divisions-2023')
+    >>> os.environ.clear(); os.environ.update(saved)
     """
     chosen = os.environ.get(DATA_ENV)
-    if chosen:
-        return Path(chosen).expanduser()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    try:
+        if chosen:
+            return Path(chosen).expanduser()
+        if sys.platform == "win32":
+            base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+            return Path(base) / "wenming"
+        if sys.platform == "darwin":
+            return Path.home() / "Library" / "Application Support" / "wenming"
+        xdg = os.environ.get("XDG_DATA_HOME") or ""
+        base = xdg if os.path.isabs(xdg) else str(Path.home() / ".local" / "share")
         return Path(base) / "wenming"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "wenming"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "wenming"
+    except (RuntimeError, KeyError, OSError):  # Path.home() / expanduser() found no home
+        raise FileAccessError(
+            errno.ENOENT,
+            f"cannot find a home folder for wenming's data: set {DATA_ENV} to a folder",
+            chosen or "~",
+        ) from None
 
 
 def fetched_folder() -> Path:
-    """Where :func:`wenming.datasets.fetch_national` writes by default (``divisions-2023``).
+    """Where :func:`wenming.datasets.fetch_national` writes by default: ``divisions-2023``.
 
-    Examples
-    --------
-    >>> fetched_folder() == data_home() / "divisions-2023"
-    True
+    In :func:`data_home`; raises as it does.
     """
     return data_home() / f"divisions-{NATIONAL_EDITION}"
 
 
 def check_national_file(name: str, data: bytes, *, source: str) -> None:
     """Raise :class:`FormatError` unless ``data`` is the published ``name`` (size and SHA-256).
+
+    Raises
+    ------
+    FormatError
+        ``data`` is not the published file.
+    UnknownIdError
+        ``name`` is not one of :data:`NATIONAL_FILES` (a ``LookupError``).
 
     Examples
     --------
@@ -1045,6 +1085,12 @@ def check_national_file(name: str, data: bytes, *, source: str) -> None:
     ...
     wenming.errors.FormatError: mirror/provinces.csv: not the published 2023 provinces.csv: ...
     """
+    if name not in NATIONAL_FILES:
+        raise UnknownIdError(
+            "national table file",
+            str(name),
+            f"{quote(name)}: not one of {', '.join(NATIONAL_FILES)}",
+        )
     size, digest = NATIONAL_FILES[name]
     got = hashlib.sha256(data).hexdigest()
     if len(data) != size or got != digest:
@@ -1057,6 +1103,64 @@ def check_national_file(name: str, data: bytes, *, source: str) -> None:
         )
 
 
+def read_national_file(file: str | os.PathLike[str], name: str) -> bytes:
+    """The bytes of a fetched table file: a regular file, read to one byte past ``name``'s size.
+
+    Never blocks on a FIFO and never reads a device or an oversized file to its
+    end: what it returns is for :func:`check_national_file` to judge.
+
+    Raises
+    ------
+    FileAccessError
+        The file cannot be opened (``errno`` ``ENOENT`` when it is not there)
+        or is not a regular file.
+    UnknownIdError
+        ``name`` is not one of :data:`NATIONAL_FILES`.
+
+    Examples
+    --------
+    >>> read_national_file("/dev/zero", "streets.csv")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.FileAccessError: /dev/zero: cannot read the file: not a regular file ...
+    """
+    if name not in NATIONAL_FILES:
+        raise UnknownIdError("national table file", str(name), f"{quote(name)}: not a table")
+    most = NATIONAL_FILES[name][0] + 1
+    path = fs_path(file, "read")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise FileAccessError(
+            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
+        ) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileAccessError(
+                None,
+                "cannot read the file: not a regular file (a folder, FIFO or device)",
+                str(path),
+            )
+        chunks: list[bytes] = []
+        left = most
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except FileAccessError:
+        raise
+    except OSError as exc:
+        raise FileAccessError(
+            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
+        ) from None
+    finally:
+        os.close(fd)
+
+
 def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     """The national province-to-township tables, read from your copy (lazy, cached per folder).
 
@@ -1064,9 +1168,11 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     the package). It reads, in this order: ``path``; the folder named by
     ``WENMING_DIVISIONS``; the copy ``wenming divisions fetch``
     (:func:`wenming.datasets.fetch_national`) downloaded into
-    :func:`fetched_folder`, checked against :data:`NATIONAL_FILES` before it is
-    read. :mod:`wenming.datasets.national` re-exports it, beside the membership
-    check and code suggestions.
+    :func:`fetched_folder`. The fetched copy (by any of these routes) is
+    checked against :data:`NATIONAL_FILES` when first read in a process, and
+    parsed from the bytes checked; a copy of your own is read as it is.
+    :mod:`wenming.datasets.national` re-exports it, beside the membership check
+    and code suggestions.
 
     Parameters
     ----------
@@ -1077,7 +1183,7 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     Raises
     ------
     UnknownIdError
-        No ``path``, no ``WENMING_DIVISIONS`` and nothing fetched.
+        No ``path``, no ``WENMING_DIVISIONS`` and nothing fetched (a ``LookupError``).
     FileAccessError, FormatError
         As :meth:`DivisionTable.read_csv_dir`; a fetched copy that is incomplete
         or changed since it was fetched is a :class:`FormatError` naming the file.
@@ -1092,9 +1198,14 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     if path is None:
         path = os.environ.get(DIVISIONS_ENV) or None
     if path is not None:
-        return _read_national(str(fs_path(path, "read").resolve()))
-    folder = fs_path(fetched_folder(), "read")
-    if not any((folder / name).exists() for name in NATIONAL_FILES):
+        folder = str(fs_path(path, "read").resolve())
+        try:
+            fetched_here = folder == str(fetched_folder().resolve())
+        except (FileAccessError, OSError, RuntimeError):  # no home: not the fetched copy
+            fetched_here = False
+        return _read_fetched(folder) if fetched_here else _read_national(folder)
+    fetched = fs_path(fetched_folder(), "read")
+    if not fetched_present(fetched):
         raise UnknownIdError(
             "division tables",
             DIVISIONS_ENV,
@@ -1102,7 +1213,33 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
             "(downloads the public 2023 tables, checked), pass the folder of your copy "
             f"(provinces.csv, cities.csv, areas.csv, streets.csv) or set {DIVISIONS_ENV}",
         )
-    return _read_fetched(str(folder.resolve()))
+    return _read_fetched(str(fetched.resolve()))
+
+
+def fetched_present(folder: Path | None = None) -> bool:
+    """True if ``folder`` (:func:`fetched_folder` by default) holds any of the four tables.
+
+    Whether they are intact is for :func:`national_table` to say.
+
+    Raises
+    ------
+    FileAccessError
+        The folder cannot be looked into (no permission, a name too long).
+    """
+    where = fetched_folder() if folder is None else folder
+    for name in NATIONAL_FILES:
+        try:
+            os.stat(where / name)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                continue
+            raise FileAccessError(
+                exc.errno,
+                f"cannot look for the division tables: {exc.strerror or exc}",
+                str(where),
+            ) from None
+        return True
+    return False
 
 
 @cache
@@ -1112,21 +1249,21 @@ def _read_national(folder: str) -> DivisionTable:
 
 @cache
 def _read_fetched(folder: str) -> DivisionTable:
+    contents: dict[str, bytes] = {}
     for name in NATIONAL_FILES:
         file = Path(folder) / name
         try:
-            data = file.read_bytes()
-        except FileNotFoundError:
+            data = read_national_file(file, name)
+        except FileAccessError as exc:
+            if exc.errno != errno.ENOENT:
+                raise
             raise FormatError(
                 [f"the fetched tables lack {name}: run 'wenming divisions fetch' again"],
                 source=folder,
             ) from None
-        except OSError as exc:
-            raise FileAccessError(
-                exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
-            ) from None
         check_national_file(name, data, source=str(file))
-    return DivisionTable.read_csv_dir(folder, edition=NATIONAL_EDITION)
+        contents[name] = data
+    return DivisionTable._parse(Path(folder), edition=NATIONAL_EDITION, contents=contents)
 
 
 # ---------------------------------------------------------------------------- section

