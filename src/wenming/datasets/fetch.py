@@ -416,24 +416,26 @@ def _open_file(url: str) -> Any:
         raise
 
 
-class _WatchedHTTP(http.client.HTTPConnection):
+class _Watched:
+    """A connection that hands its socket to the session's watchdog once connected."""
+
+    sock: Any
+
     def __init__(self, session: _Session, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._session = session
 
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]  # the connection class this is mixed into
         self._session.watch(self.sock)
 
 
-class _WatchedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, session: _Session, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._session = session
+class _WatchedHTTP(_Watched, http.client.HTTPConnection):
+    pass
 
-    def connect(self) -> None:
-        super().connect()
-        self._session.watch(self.sock)
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    pass
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
