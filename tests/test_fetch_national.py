@@ -516,6 +516,8 @@ def test_odd_data_homes_and_arguments_are_wenming_errors(
         fetch_national(str(tmp_path / "a\0b"), source=TABLES.as_uri())
     with pytest.raises(FileAccessError, match="is not a path"):
         fetch_national(5, source=TABLES.as_uri())  # type: ignore[arg-type]
+    with pytest.raises(InvariantError, match="replace 'no': give True or False"):
+        fetch_national(tmp_path, source=TABLES.as_uri(), replace="no")  # type: ignore[arg-type]
     with pytest.raises(InvariantError, match="progress 5"):
         fetch_national(tmp_path, source=TABLES.as_uri(), progress=5)  # type: ignore[arg-type]
     from wenming.divisions import check_national_file

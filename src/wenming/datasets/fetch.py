@@ -155,7 +155,8 @@ def fetch_national(
     ------
     InvariantError
         ``source`` is neither a known name nor a usable URL, ``timeout`` is not
-        a positive number of seconds, or ``progress`` cannot be called.
+        a positive number of seconds, ``replace`` is not a bool, or ``progress``
+        cannot be called.
     FileAccessError
         The source cannot be reached or read, or took too long (the message
         names the URL and why); ``folder`` cannot be written, or it holds a file
@@ -175,6 +176,10 @@ def fetch_national(
             f"{TIMEOUT_MOST:,}",
             field="timeout",
             value=timeout,
+        )
+    if not isinstance(replace, bool):
+        raise InvariantError(
+            f"replace {quote(replace)}: give True or False", field="replace", value=replace
         )
     if progress is not None and not callable(progress):
         raise InvariantError(
