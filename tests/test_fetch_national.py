@@ -524,3 +524,16 @@ def test_odd_data_homes_and_arguments_are_wenming_errors(
 
     with pytest.raises(LookupError, match="not one of"):
         check_national_file("villages.csv", b"", source="x")
+
+
+def test_a_symbolic_link_loop_is_a_wenming_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(FileAccessError, match="a loop of symbolic links"):
+        national_table(tmp_path / "a")
+    monkeypatch.delenv(DIVISIONS_ENV, raising=False)
+    monkeypatch.setenv("WENMING_DATA", str(tmp_path / "a"))
+    with pytest.raises(FileAccessError):
+        national_table()

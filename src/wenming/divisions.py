@@ -1198,7 +1198,7 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
     if path is None:
         path = os.environ.get(DIVISIONS_ENV) or None
     if path is not None:
-        folder = str(fs_path(path, "read").resolve())
+        folder = _resolved(fs_path(path, "read"))
         try:
             fetched_here = folder == str(fetched_folder().resolve())
         except (FileAccessError, OSError, RuntimeError):  # no home: not the fetched copy
@@ -1213,7 +1213,17 @@ def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:
             "(downloads the public 2023 tables, checked), pass the folder of your copy "
             f"(provinces.csv, cities.csv, areas.csv, streets.csv) or set {DIVISIONS_ENV}",
         )
-    return _read_fetched(str(fetched.resolve()))
+    return _read_fetched(_resolved(fetched))
+
+
+def _resolved(folder: Path) -> str:
+    """``folder`` made absolute, links followed (the key the readers are cached by)."""
+    try:
+        return str(folder.resolve())
+    except (RuntimeError, OSError):  # a symbolic-link loop (RuntimeError before Python 3.13)
+        raise FileAccessError(
+            errno.ELOOP, "cannot read the division tables: a loop of symbolic links", str(folder)
+        ) from None
 
 
 def fetched_present(folder: Path | None = None) -> bool:
