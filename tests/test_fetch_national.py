@@ -477,6 +477,10 @@ def test_fifos_and_devices_never_block_or_fill_memory(home: Path, tmp_path: Path
     os.mkfifo(folder / "cities.csv")
     with pytest.raises(FileAccessError, match=r"cities\.csv: cannot read the file: not a regular"):
         national_table()
+    env = dict(os.environ, WENMING_DATA=str(home))
+    where = _cli("divisions", "where", env=env)  # does not block on the FIFO either
+    assert "(damaged: cities.csv unreadable (cannot read the file: not a regular" in where.stdout
+    assert where.returncode == 2
     (folder / "cities.csv").unlink()
     (folder / "cities.csv").symlink_to("/dev/zero")
     with pytest.raises(FileAccessError, match=r"not a regular file"):

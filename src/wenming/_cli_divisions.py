@@ -15,6 +15,7 @@ imports this module.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -131,20 +132,20 @@ def _where() -> int:
 
 def _fetched_state(folder: Path) -> str:
     """``none``, ``intact`` or ``damaged: <why>`` for the fetched copy in ``folder``."""
-    from wenming.divisions import NATIONAL_FILES, check_national_file
-    from wenming.errors import WenmingError
+    from wenming.divisions import NATIONAL_FILES, check_national_file, read_national_file
+    from wenming.errors import FileAccessError, WenmingError
 
     problems = []
     present = 0
     for name in NATIONAL_FILES:
-        try:
-            data = (folder / name).read_bytes()
-        except FileNotFoundError:
-            problems.append(f"{name} missing")
-            continue
-        except OSError as exc:
-            problems.append(f"{name} unreadable ({exc.strerror or exc})")
-            present += 1
+        try:  # never blocks on a FIFO, never reads a device or a huge file to its end
+            data = read_national_file(folder / name, name)
+        except FileAccessError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                problems.append(f"{name} missing")
+            else:
+                problems.append(f"{name} unreadable ({exc.strerror})")
+                present += 1
             continue
         present += 1
         try:
