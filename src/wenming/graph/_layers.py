@@ -132,7 +132,6 @@ def _site_nodes(ctx: GraphContext) -> None:
     kinds: dict[type[Any], str] = {}
     days: dict[Any, str] = {}
     haves: dict[frozenset[Any], str] = {}
-    shorts: dict[str, str] = {}  # division code → its short form; ~15 sites share each
     early = False
     for site in ctx.sites():
         cls = type(site)
@@ -142,17 +141,13 @@ def _site_nodes(ctx: GraphContext) -> None:
         name = site.name
         ref = site.id
         key = "site:" + ref
-        code = site.division
-        short = shorts.get(code)
-        if short is None:
-            short = shorts[code] = code.short
         data: Attributes = {
             "type": "site",
             "ref": ref,
             "label": name,
             "kind": kind,
             "name": name,
-            "division": short,
+            "division": site.division.short,
         }
         node[key] = data
         if key not in succ:  # a child listed first made it already
