@@ -187,9 +187,16 @@ def test_fetch_from_an_npm_style_tarball_replaces_only_what_is_missing_or_altere
     ]
 
 
-def test_a_file_url_folder_needs_no_server(home: Path) -> None:
+def test_a_file_url_folder_needs_no_server(home: Path, tmp_path: Path) -> None:
     folder = fetch_national(source=TABLES.as_uri() + "/")
     assert all((folder / name).read_bytes() == (TABLES / name).read_bytes() for name in NAMES)
+    odd = tmp_path / "a copy %41"  # escaped once in the URL, decoded once
+    odd.mkdir()
+    for name in NAMES:
+        (odd / name).write_bytes((TABLES / name).read_bytes())
+    assert "%2541" in odd.as_uri()
+    fetch_national(tmp_path / "out", source=odd.as_uri())
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(NAMES)
 
 
 def test_a_wrong_mirror_writes_nothing(mirror: Mirror, home: Path) -> None:

@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from wenming.errors import FileAccessError
 
-__all__ = ["atomic_write", "fs_path", "read_input", "remove_stale_temporaries"]
+__all__ = ["atomic_write", "fs_path", "open_regular", "read_input", "remove_stale_temporaries"]
 
 
 def fs_path(path: str | os.PathLike[str], doing: str = "use") -> Path:
@@ -98,6 +98,42 @@ def read_input(path: str | os.PathLike[str]) -> bytes:
         raise FileAccessError(
             exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
         ) from None
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a regular file for reading, or :class:`FileAccessError` naming why not.
+
+    A folder, FIFO or device is refused, and opening never blocks (a FIFO
+    without a writer would): for files whose size is known in advance, unlike
+    :func:`read_input`, which reads pipes on purpose. A missing file keeps
+    ``errno`` ``ENOENT``.
+
+    Examples
+    --------
+    >>> open_regular("/dev/null")
+    Traceback (most recent call last):
+    ...
+    wenming.errors.FileAccessError: /dev/null: cannot read the file: not a regular file ...
+    """
+    file = fs_path(path, "read")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(file, flags)
+    except OSError as exc:
+        raise FileAccessError(
+            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
+        ) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileAccessError(
+                None,
+                "cannot read the file: not a regular file (a folder, FIFO or device)",
+                str(path),
+            )
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:

@@ -36,7 +36,6 @@ import errno
 import hashlib
 import io
 import os
-import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
@@ -47,7 +46,7 @@ from typing import Any
 
 import attrs
 
-from wenming._atomic import fs_path
+from wenming._atomic import fs_path, open_regular
 from wenming._fields import text, to_enum, to_real
 from wenming._plain import to_plain
 from wenming.errors import (
@@ -1126,39 +1125,13 @@ def read_national_file(file: str | os.PathLike[str], name: str) -> bytes:
     """
     if name not in NATIONAL_FILES:
         raise UnknownIdError("national table file", str(name), f"{quote(name)}: not a table")
-    most = NATIONAL_FILES[name][0] + 1
-    path = fs_path(file, "read")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
-        ) from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    with open_regular(file) as handle:
+        try:
+            return handle.read(NATIONAL_FILES[name][0] + 1)
+        except OSError as exc:
             raise FileAccessError(
-                None,
-                "cannot read the file: not a regular file (a folder, FIFO or device)",
-                str(path),
-            )
-        chunks: list[bytes] = []
-        left = most
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    except FileAccessError:
-        raise
-    except OSError as exc:
-        raise FileAccessError(
-            exc.errno, f"cannot read the file: {exc.strerror or exc}", str(path)
-        ) from None
-    finally:
-        os.close(fd)
+                exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
+            ) from None
 
 
 def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:

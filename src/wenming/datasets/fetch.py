@@ -54,7 +54,6 @@ import gzip
 import http.client
 import os
 import socket
-import stat
 import threading
 import time
 import urllib.error
@@ -66,7 +65,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
-from wenming._atomic import atomic_write, fs_path
+from wenming._atomic import atomic_write, fs_path, open_regular
 from wenming.divisions import (
     NATIONAL_FILES,
     check_national_file,
@@ -402,23 +401,8 @@ def _open_file(url: str) -> Any:
     parts = urllib.parse.urlsplit(url)
     if parts.netloc not in ("", "localhost"):
         raise FileAccessError(errno.EINVAL, "cannot download: a file URL on another host", url)
-    path = urllib.request.url2pathname(urllib.parse.unquote(parts.path))
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except (OSError, ValueError) as exc:
-        code = getattr(exc, "errno", None) or errno.EINVAL
-        why = getattr(exc, "strerror", None) or str(exc)
-        raise FileAccessError(code, f"cannot download: {why}", url) from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise FileAccessError(
-                None, "cannot download: not a regular file (a folder, FIFO or device)", url
-            )
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+    # url2pathname decodes %-escapes; a folder, FIFO or device is refused
+    return open_regular(urllib.request.url2pathname(parts.path))
 
 
 class _Watched:
