@@ -15,7 +15,6 @@ imports this module.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from pathlib import Path
@@ -132,25 +131,23 @@ def _where() -> int:
 
 def _fetched_state(folder: Path) -> str:
     """``none``, ``intact`` or ``damaged: <why>`` for the fetched copy in ``folder``."""
-    from wenming.divisions import NATIONAL_FILES, check_national_file, read_national_file
-    from wenming.errors import FileAccessError, WenmingError
+    from wenming.divisions import NATIONAL_FILES, national_file_state
+    from wenming.errors import FileAccessError
 
     problems = []
     present = 0
     for name in NATIONAL_FILES:
         try:  # never blocks on a FIFO, never reads a device or a huge file to its end
-            data = read_national_file(folder / name, name)
+            state = national_file_state(folder / name, name)
         except FileAccessError as exc:
-            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                problems.append(f"{name} missing")
-            else:
-                problems.append(f"{name} unreadable ({exc.strerror})")
-                present += 1
+            problems.append(f"{name} unreadable ({exc.strerror})")
+            present += 1
+            continue
+        if state == "absent":
+            problems.append(f"{name} missing")
             continue
         present += 1
-        try:
-            check_national_file(name, data, source=name)
-        except WenmingError:
+        if state == "other":
             problems.append(f"{name} is not the published file")
     if not present:
         return "none"

@@ -79,6 +79,7 @@ __all__ = [
     "data_home",
     "fetched_folder",
     "fetched_present",
+    "national_file_state",
     "national_table",
     "read_national_file",
     "township_role",
@@ -1132,6 +1133,32 @@ def read_national_file(file: str | os.PathLike[str], name: str) -> bytes:
             raise FileAccessError(
                 exc.errno, f"cannot read the file: {exc.strerror or exc}", str(file)
             ) from None
+
+
+def national_file_state(file: str | os.PathLike[str], name: str) -> str:
+    """``"intact"``, ``"absent"`` or ``"other"`` (there, but not the published ``name``).
+
+    Raises
+    ------
+    FileAccessError
+        The file is there but cannot be read, or is not a regular file.
+
+    Examples
+    --------
+    >>> national_file_state("/no/such/streets.csv", "streets.csv")
+    'absent'
+    """
+    try:
+        data = read_national_file(file, name)
+    except FileAccessError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "absent"
+        raise
+    try:
+        check_national_file(name, data, source=str(file))
+    except FormatError:
+        return "other"
+    return "intact"
 
 
 def national_table(path: str | os.PathLike[str] | None = None) -> DivisionTable:

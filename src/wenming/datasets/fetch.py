@@ -70,7 +70,7 @@ from wenming.divisions import (
     NATIONAL_FILES,
     check_national_file,
     fetched_folder,
-    read_national_file,
+    national_file_state,
 )
 from wenming.errors import FileAccessError, FormatError, InvariantError, WenmingError, quote
 
@@ -194,7 +194,7 @@ def fetch_national(
             exc.errno, f"cannot create the folder: {exc.strerror or exc}", str(target)
         ) from None
     say = progress or (lambda _line: None)
-    states = {name: _state(target / name, name) for name in NATIONAL_FILES}
+    states = {name: national_file_state(target / name, name) for name in NATIONAL_FILES}
     missing = [name for name, state in states.items() if state != "intact"]
     if not missing:
         say(f"{target}: the four tables are there and intact")
@@ -254,21 +254,6 @@ def _writer(data: bytes) -> Callable[[BinaryIO], None]:
         handle.write(data)
 
     return write
-
-
-def _state(file: Path, name: str) -> str:
-    """``"intact"``, ``"absent"`` or ``"other"`` (there, but not the published bytes)."""
-    try:
-        data = read_national_file(file, name)
-    except FileAccessError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            return "absent"
-        raise
-    try:
-        check_national_file(name, data, source=str(file))
-    except FormatError:
-        return "other"
-    return "intact"
 
 
 def _owned(target: Path, folder: object) -> bool:
